@@ -1,0 +1,108 @@
+"""My Say: children in care tell their reviewing officer what they think."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Flask, g, request, session
+from flask_babel import lazy_gettext as _l
+from flask_login import LoginManager, current_user
+
+from portal.config import PROJECT_ROOT, Config
+
+
+def create_app(config: Config | None = None) -> Flask:
+    config = config or Config.from_env()
+    app = Flask(
+        __name__,
+        instance_path=str(config.instance_dir),
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    app.config.update(
+        PORTAL=config,
+        SECRET_KEY=config.secret_key,
+        MAX_CONTENT_LENGTH=config.max_upload_mb * 1024 * 1024,
+        SESSION_COOKIE_NAME="mysay_session",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=config.is_production,
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=config.absolute_hours),
+        WTF_CSRF_TIME_LIMIT=config.absolute_hours * 3600,
+        USE_SESSION_FOR_NEXT=True,
+        TESTING=config.env == "testing",
+        SEND_FILE_MAX_AGE_DEFAULT=3600,
+    )
+    config.instance_dir.mkdir(parents=True, exist_ok=True)
+    config.upload_dir.mkdir(parents=True, exist_ok=True)
+
+    from portal import access, db, errors, i18n, security
+
+    db.init_app(app, config.database_url)
+    security.init_app(app)
+    i18n.init_app(app)
+    _init_login(app)
+    access.init_app(app)
+    errors.init_app(app)
+    _register_blueprints(app)
+    _template_helpers(app)
+
+    from portal import cli
+
+    cli.init_app(app)
+    return app
+
+
+def _init_login(app: Flask) -> None:
+    from portal.accounts import sessions
+
+    manager = LoginManager()
+    manager.login_view = "accounts.sign_in"
+    manager.login_message = _l("Sign in to see that page.")
+    manager.login_message_category = "info"
+    # Sessions live on the server (accounts.sessions), so Flask-Login's own checks are not needed.
+    manager.session_protection = None
+    manager.user_loader(sessions.load)
+    manager.init_app(app)
+    app.extensions["portal.login_manager"] = manager
+
+
+def _register_blueprints(app: Flask) -> None:
+    from portal.accounts.views import bp as accounts
+    from portal.pages.views import bp as pages
+
+    app.register_blueprint(pages)
+    app.register_blueprint(accounts)
+
+
+def _template_helpers(app: Flask) -> None:
+    from flask_babel import format_date, format_datetime
+
+    from portal.accounts import preferences
+
+    app.jinja_env.globals.update(
+        format_date=format_date,
+        format_datetime=format_datetime,
+        html_classes=preferences.html_classes,
+        display_settings=preferences.current,
+        idle_deadline=lambda: g.get("idle_deadline"),
+    )
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    @app.context_processor
+    def people():
+        signed_in = current_user.is_authenticated
+        role = current_user.role if signed_in else None
+        return {
+            "signed_in": signed_in,
+            "role": role,
+            # The quick-exit button shows to children and to anyone not signed in.
+            "childrens_page": role in (None, "child"),
+            "idle_warning_seconds": app.config["PORTAL"].idle_warning_minutes * 60,
+            "current_path": request.path,
+        }
+
+    @app.before_request
+    def remember_nothing_from_old_sessions():
+        # Flask's session is permanent so its cookie carries an expiry (absolute timeout).
+        session.permanent = True

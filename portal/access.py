@@ -1,0 +1,115 @@
+"""Who may see what: the one place that decides.
+
+Every view declares a rule with ``@public``, ``@signed_in`` or ``@allow(...)``; the
+``before_request`` hook enforces it, so a view cannot forget the check. A view with no
+rule is refused (and a test fails). A rule naming a child argument also checks that
+the person is linked to that child: anyone else gets a 404, as if the child did not
+exist.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from flask import Flask, abort, current_app, g, request
+from flask_login import current_user
+from sqlalchemy import Select, or_, select
+
+from portal import audit, db
+from portal.accounts.models import Account, Child, Link, Role
+
+
+@dataclass(frozen=True)
+class Rule:
+    roles: frozenset[Role] | None  # None: anyone signed in (or anyone, when public)
+    public: bool = False
+    child_arg: str | None = None
+
+
+def _declare(rule: Rule) -> Callable:
+    def decorator(view: Callable) -> Callable:
+        view.access_rule = rule
+        return view
+
+    return decorator
+
+
+def public(view: Callable) -> Callable:
+    """Anyone, signed in or not."""
+    return _declare(Rule(roles=None, public=True))(view)
+
+
+def signed_in(view: Callable) -> Callable:
+    """Anyone signed in, whatever their role."""
+    return _declare(Rule(roles=None))(view)
+
+
+def allow(*roles: Role, child: str | None = None) -> Callable:
+    """People with one of ``roles``; with ``child``, only if linked to that child."""
+    return _declare(Rule(roles=frozenset(roles), child_arg=child))
+
+
+def rule_for(endpoint: str | None) -> Rule | None:
+    if endpoint is None:
+        return None
+    if endpoint == "static" or endpoint.endswith(".static"):
+        return Rule(roles=None, public=True)
+    view = current_app.view_functions.get(endpoint)
+    return getattr(view, "access_rule", None)
+
+
+def enforce():
+    if request.endpoint is None:
+        return  # 404 / 405: Flask answers those itself
+    rule = rule_for(request.endpoint)
+    if rule is None:
+        current_app.logger.error("route %s declares no access rule", request.endpoint)
+        abort(403)
+    if rule.public:
+        return
+    if not current_user.is_authenticated:
+        return current_app.extensions["portal.login_manager"].unauthorized()
+    if rule.roles is not None and current_user.role_enum not in rule.roles:
+        _refuse("access.role_refused")
+        abort(403)
+    if rule.child_arg:
+        child_id = (request.view_args or {}).get(rule.child_arg)
+        if not isinstance(child_id, int) or not can_see_child(current_user, child_id):
+            _refuse("access.child_refused")
+            abort(404)
+
+
+def _refuse(action: str) -> None:
+    audit.record_now(action, actor_id=current_user.id, subject=request.endpoint)
+
+
+def visible_children(account: Account, today: date | None = None) -> Select:
+    """A query for the children ``account`` may see."""
+    today = today or date.today()
+    query = select(Child)
+    role = account.role_enum
+    if role is Role.MANAGER:
+        return query
+    if role is Role.ISRO:
+        return query.where(Child.isro_id == account.id)
+    if role is Role.CHILD:
+        return query.where(Child.account_id == account.id)
+    current_link = (
+        select(Link.child_id)
+        .where(Link.account_id == account.id, Link.kind == role.value, Link.starts_on <= today)
+        .where(or_(Link.ends_on.is_(None), Link.ends_on > today))
+    )
+    return query.where(Child.id.in_(current_link))
+
+
+def can_see_child(account: Account, child_id: int) -> bool:
+    cache = g.setdefault("visible_child_ids", {})
+    if child_id not in cache:
+        query = visible_children(account).where(Child.id == child_id).with_only_columns(Child.id)
+        cache[child_id] = db.session().scalar(query) is not None
+    return cache[child_id]
+
+
+def init_app(app: Flask) -> None:
+    app.before_request(enforce)

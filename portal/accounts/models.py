@@ -1,0 +1,173 @@
+"""People, the children they are linked to, and their sign-in records."""
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.db import Base, UTCDateTime, utcnow
+
+
+class Role(enum.StrEnum):
+    CHILD = "child"
+    CARER = "carer"
+    ADVOCATE = "advocate"
+    ISRO = "isro"
+    MANAGER = "manager"
+
+    @property
+    def is_staff(self) -> bool:
+        return self in (Role.ISRO, Role.MANAGER)
+
+
+ROLE_VALUES = ", ".join(f"'{r.value}'" for r in Role)
+
+
+class Account(Base):
+    """Someone who signs in. A child's account points at their Child record."""
+
+    __tablename__ = "accounts"
+    __table_args__ = (CheckConstraint(f"role IN ({ROLE_VALUES})", name="role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    role: Mapped[str] = mapped_column(String(16))
+    # Staff and adults: the name shown to others. Children: their preferred name is on Child.
+    display_name: Mapped[str] = mapped_column(String(120))
+    email: Mapped[str | None] = mapped_column(String(254))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(default=True)
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_confirmed: Mapped[bool] = mapped_column(default=False)
+    # The last TOTP time-step accepted, so a code cannot be used twice.
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
+    language: Mapped[str | None] = mapped_column(String(16))
+    settings: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    child: Mapped[Child | None] = relationship(
+        back_populates="account", foreign_keys="Child.account_id", uselist=False
+    )
+
+    # Set by the session loader: the token of the session this request belongs to.
+    session_token = None  # type: str | None
+
+    @property
+    def role_enum(self) -> Role:
+        return Role(self.role)
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role_enum.is_staff
+
+    @property
+    def needs_second_factor(self) -> bool:
+        return self.is_staff
+
+    @property
+    def name(self) -> str:
+        if self.child is not None:
+            return self.child.preferred_name
+        return self.display_name
+
+    # Flask-Login's user protocol.
+    is_authenticated = True
+    is_anonymous = False
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    def get_id(self) -> str | None:
+        return self.session_token
+
+
+class Child(Base):
+    """A child looked after. Under-4s have a record but no account."""
+
+    __tablename__ = "children"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    preferred_name: Mapped[str] = mapped_column(String(80))
+    date_of_birth: Mapped[date] = mapped_column(Date)
+    language: Mapped[str] = mapped_column(String(16), default="en")
+    # e.g. ["interpreter", "sign_language"]; see accounts.needs.NEEDS
+    needs: Mapped[list] = mapped_column(JSON, default=list)
+    interpreter_language: Mapped[str | None] = mapped_column(String(16))
+    looked_after_since: Mapped[date] = mapped_column(Date)
+    # The council's own reference for the child (used in the SSDA903 return).
+    reference: Mapped[str | None] = mapped_column(String(40), unique=True)
+    asylum_seeking: Mapped[bool] = mapped_column(default=False)
+    isro_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))
+    account_id: Mapped[int | None] = mapped_column(
+        ForeignKey("accounts.id", ondelete="SET NULL"), unique=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    isro: Mapped[Account | None] = relationship(foreign_keys=[isro_id])
+    account: Mapped[Account | None] = relationship(
+        back_populates="child", foreign_keys=[account_id]
+    )
+
+    def age_on(self, day: date) -> int:
+        years = day.year - self.date_of_birth.year
+        if (day.month, day.day) < (self.date_of_birth.month, self.date_of_birth.day):
+            years -= 1
+        return years
+
+
+class LinkKind(enum.StrEnum):
+    CARER = "carer"
+    ADVOCATE = "advocate"
+
+
+class Link(Base):
+    """A carer or advocate linked to a child for a period."""
+
+    __tablename__ = "links"
+    __table_args__ = (CheckConstraint("kind IN ('carer', 'advocate')", name="kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("children.id", ondelete="CASCADE"), index=True)
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date | None] = mapped_column(Date)
+
+    account: Mapped[Account] = relationship()
+    child: Mapped[Child] = relationship()
+
+    def is_current(self, today: date) -> bool:
+        return self.starts_on <= today and (self.ends_on is None or today < self.ends_on)
+
+
+class AccountSession(Base):
+    """A signed-in session, kept on the server so it can be ended everywhere."""
+
+    __tablename__ = "account_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
+    # SHA-256 of the token in the cookie: a leaked database does not give live sessions.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    account: Mapped[Account] = relationship()
+
+
+class SetupCode(Base):
+    """A one-time code printed on a sign-in card, with which a person sets their password."""
+
+    __tablename__ = "setup_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(Text)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

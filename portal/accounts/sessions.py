@@ -1,0 +1,74 @@
+"""Server-side sessions: created at sign-in, ended everywhere at sign-out.
+
+The cookie holds only a random token; the database holds its hash, when it was made
+and when it was last used. Ending a session is a database write, so it takes effect
+in every process at once.
+"""
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+
+from flask import current_app, g
+from sqlalchemy import select, update
+
+from portal import db
+from portal.accounts.models import Account, AccountSession
+from portal.db import utcnow
+
+# Write last_seen at most this often, so reading pages does not write on every request.
+TOUCH_EVERY = timedelta(seconds=60)
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def start(account: Account) -> str:
+    """A new session for ``account`` (the caller commits). Never reuses an old token."""
+    token = secrets.token_urlsafe(32)
+    db.session().add(AccountSession(account_id=account.id, token_hash=_hash(token)))
+    account.session_token = token
+    return token
+
+
+def end_all(account_id: int) -> None:
+    """End every session of this account, on every device (the caller commits)."""
+    db.session().execute(
+        update(AccountSession)
+        .where(AccountSession.account_id == account_id, AccountSession.ended_at.is_(None))
+        .values(ended_at=utcnow())
+    )
+
+
+def load(token: str) -> Account | None:
+    """The account for a live session token, or None when it ended or timed out."""
+    config = current_app.config["PORTAL"]
+    s = db.session()
+    row = s.scalar(select(AccountSession).where(AccountSession.token_hash == _hash(token)))
+    if row is None or row.ended_at is not None or not row.account.active:
+        return None
+    now = utcnow()
+    idle_for = now - row.last_seen_at
+    if idle_for > timedelta(minutes=config.idle_minutes) or now - row.created_at > timedelta(
+        hours=config.absolute_hours
+    ):
+        row.ended_at = now
+        s.commit()
+        return None
+    if idle_for > TOUCH_EVERY:
+        row.last_seen_at = now
+        s.commit()
+    account = row.account
+    account.session_token = token
+    g.idle_deadline = row.last_seen_at + timedelta(minutes=config.idle_minutes)
+    return account
+
+
+def keep_alive(token: str) -> datetime:
+    s = db.session()
+    row = s.scalar(select(AccountSession).where(AccountSession.token_hash == _hash(token)))
+    row.last_seen_at = utcnow()
+    s.commit()
+    return row.last_seen_at

@@ -1,0 +1,302 @@
+"""Sign-in, second factor, setting up a sign-in from a card, settings."""
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+
+from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
+                   session, url_for)
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+from flask_wtf.csrf import generate_csrf
+
+from portal import access, audit, db
+from portal.accounts import codes, operations, passwords, preferences, sessions
+from portal.accounts.forms import (ChangePasswordForm, EmptyForm, NewPasswordForm,
+                                   SecondFactorForm, SetupCodeForm, SignInForm, SettingsForm)
+from portal.accounts.models import Account, Child, Role
+from portal.i18n import current_locale, language_choices, supported
+from portal.security import limiter
+
+bp = Blueprint("accounts", __name__)
+PENDING_MINUTES = 10
+
+
+def _throttle():
+    return current_app.extensions["portal.sign_in_throttle"]
+
+
+def _address_limit() -> str:
+    return current_app.config["PORTAL"].sign_in_tries_per_address
+
+
+def _locked_out():
+    return render_template("accounts/locked.html"), 429
+
+
+def _safe_next(target: str | None = None) -> str:
+    target = target if target is not None else (session.pop("next", None) or "")
+    # Only paths on this site; never another host.
+    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return url_for("pages.home")
+
+
+def _finish_sign_in(account: Account):
+    keep = {k: session[k] for k in ("next", "language", "settings") if k in session}
+    session.clear()  # a new session at sign-in: nothing carried from before but choices
+    session.update({k: v for k, v in keep.items() if k != "settings"})
+    if not account.settings and keep.get("settings"):
+        account.settings = preferences.clean(keep["settings"])
+    if not account.language and keep.get("language"):
+        account.language = keep["language"]
+    operations.sign_in(account)
+    db.session().commit()
+    login_user(account)
+    return redirect(_safe_next())
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@access.public
+@limiter.limit(_address_limit, methods=["POST"])
+def sign_in():
+    if current_user.is_authenticated:
+        return redirect(url_for("pages.home"))
+    form = SignInForm()
+    if not form.validate_on_submit():
+        return render_template("accounts/sign_in.html", form=form)
+    username = form.username.data.strip()
+    if _throttle().is_locked(username):
+        return _locked_out()
+    account = operations.check_sign_in(username, form.password.data)
+    if account is None:
+        _throttle().record_failure(username)
+        known = operations.find_account(username)
+        audit.record_now("sign_in.failed", subject=f"account:{known.id}" if known else None)
+        if _throttle().is_locked(username):
+            return _locked_out()
+        form.password.errors.append(_("The username or password is not right. Check them and "
+                                      "try again"))
+        return render_template("accounts/sign_in.html", form=form)
+    _throttle().clear(username)
+    if account.needs_second_factor:
+        next_path = session.get("next")
+        session.clear()
+        session.update(pending_account=account.id, pending_at=int(time.time()))
+        if next_path:
+            session["next"] = next_path
+        db.session().commit()
+        if not account.totp_confirmed:
+            return redirect(url_for("accounts.set_up_app"))
+        return redirect(url_for("accounts.second_factor"))
+    return _finish_sign_in(account)
+
+
+def _pending_account() -> Account | None:
+    account_id = session.get("pending_account")
+    started = session.get("pending_at", 0)
+    if not account_id or time.time() - started > PENDING_MINUTES * 60:
+        return None
+    account = db.session().get(Account, account_id)
+    return account if account is not None and account.active else None
+
+
+def _check_code(account: Account, form: SecondFactorForm, template: str, **context):
+    key = f"totp:{account.username}"
+    if _throttle().is_locked(key):
+        return _locked_out()
+    if operations.check_second_factor(account, form.code.data):
+        _throttle().clear(key)
+        session.pop("pending_account", None)
+        return _finish_sign_in(account)
+    _throttle().record_failure(key)
+    db.session().rollback()
+    audit.record_now("sign_in.second_factor_failed", actor_id=account.id)
+    form.code.errors.append(_("That code did not work. Codes change every 30 seconds: "
+                              "try the one your app shows now"))
+    return render_template(template, form=form, **context)
+
+
+@bp.route("/sign-in/code", methods=["GET", "POST"])
+@access.public
+@limiter.limit(_address_limit, methods=["POST"])
+def second_factor():
+    account = _pending_account()
+    if account is None or not account.totp_confirmed:
+        return redirect(url_for("accounts.sign_in"))
+    form = SecondFactorForm()
+    if not form.validate_on_submit():
+        return render_template("accounts/second_factor.html", form=form)
+    return _check_code(account, form, "accounts/second_factor.html")
+
+
+@bp.route("/sign-in/set-up-app", methods=["GET", "POST"])
+@access.public
+@limiter.limit(_address_limit, methods=["POST"])
+def set_up_app():
+    account = _pending_account()
+    if account is None or account.totp_confirmed:
+        return redirect(url_for("accounts.sign_in"))
+    secret = operations.start_totp_setup(account)
+    db.session().commit()
+    context = {"qr_svg": codes.totp_qr_svg(secret, account.username), "secret": secret}
+    form = SecondFactorForm()
+    if not form.validate_on_submit():
+        return render_template("accounts/set_up_app.html", form=form, **context)
+    return _check_code(account, form, "accounts/set_up_app.html", **context)
+
+
+@bp.route("/sign-out", methods=["POST"])
+@access.signed_in
+def sign_out():
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    operations.sign_out(current_user)
+    db.session().commit()
+    logout_user()
+    language, settings = session.get("language"), session.get("settings")
+    session.clear()
+    if language:
+        session["language"] = language
+    if settings:
+        session["settings"] = settings
+    flash(_("You have signed out."))
+    return redirect(url_for("accounts.sign_in"))
+
+
+@bp.route("/session/keep-alive", methods=["POST"])
+@access.signed_in
+def keep_alive():
+    """'Stay signed in': from the idle warning, by script or as a plain form."""
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    seen = sessions.keep_alive(current_user.session_token)
+    if request.accept_mimetypes.best == "application/json":
+        idle = timedelta(minutes=current_app.config["PORTAL"].idle_minutes)
+        return {"csrf": generate_csrf(), "deadline": int((seen + idle).timestamp())}
+    return redirect(_safe_next(request.form.get("next", "")))
+
+
+@bp.route("/start", methods=["GET", "POST"])
+@access.public
+@limiter.limit(_address_limit, methods=["POST"])
+def start():
+    """Step 1 of setting up a sign-in: the username and code from the card."""
+    form = SetupCodeForm()
+    if not form.validate_on_submit():
+        return render_template("accounts/start.html", form=form)
+    username = form.username.data.strip()
+    key = f"setup:{username}"
+    if _throttle().is_locked(key):
+        return _locked_out()
+    account = operations.check_setup_code(username, form.code.data)
+    if account is None:
+        _throttle().record_failure(key)
+        form.code.errors.append(_("That username and code do not match, or the code is too old. "
+                                  "Check your card, or ask your ISRO for a new one"))
+        return render_template("accounts/start.html", form=form)
+    _throttle().clear(key)
+    session.clear()
+    session.update(setup_account=account.id, setup_at=int(time.time()),
+                   setup_code=codes.normalise_setup_code(form.code.data))
+    return redirect(url_for("accounts.choose_password"))
+
+
+@bp.route("/start/password", methods=["GET", "POST"])
+@access.public
+def choose_password():
+    """Step 2: the person chooses their own password; then they are signed in."""
+    account_id = session.get("setup_account")
+    if not account_id or time.time() - session.get("setup_at", 0) > PENDING_MINUTES * 60:
+        return redirect(url_for("accounts.start"))
+    account = operations.check_setup_code(
+        db.session().get(Account, account_id).username, session.get("setup_code", ""))
+    if account is None:
+        return redirect(url_for("accounts.start"))
+    form = NewPasswordForm()
+    if form.validate_on_submit():
+        problem = passwords.password_problem(form.password.data, username=account.username)
+        if problem:
+            form.password.errors.append(str(problem))
+        else:
+            operations.set_password(account, form.password.data)
+            if account.needs_second_factor:
+                db.session().commit()
+                session.clear()
+                flash(_("Your password is set. Now sign in with it."))
+                return redirect(url_for("accounts.sign_in"))
+            flash(_("Your password is set. You are signed in."))
+            return _finish_sign_in(account)
+    return render_template("accounts/choose_password.html", form=form, account=account)
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@access.public
+def settings():
+    """Display settings work before sign-in too (kept in the session until then)."""
+    form = SettingsForm(data={**preferences.current(), "language": current_locale().code})
+    form.language.choices = language_choices()
+    if form.validate_on_submit():
+        chosen = {name: getattr(form, name).data for name in preferences.DEFAULTS}
+        clean = preferences.clean(chosen)
+        if current_user.is_authenticated:
+            operations.save_settings(current_user, clean, form.language.data)
+            db.session().commit()
+        session["settings"] = clean
+        session["language"] = form.language.data
+        flash(_("Your settings are saved."))
+        return redirect(url_for("accounts.settings"))
+    return render_template("accounts/settings.html", form=form)
+
+
+@bp.route("/settings/language", methods=["POST"])
+@access.public
+def choose_language():
+    """The language picker: one tap on a language's own name, no other settings."""
+    code = supported(request.form.get("language"))
+    if not EmptyForm().validate_on_submit() or code is None:
+        abort(400)
+    session["language"] = code
+    if current_user.is_authenticated:
+        operations.save_settings(current_user, preferences.current(), code)
+        db.session().commit()
+    return redirect(_safe_next(request.form.get("next", "")))
+
+
+@bp.route("/settings/password", methods=["GET", "POST"])
+@access.signed_in
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        if not passwords.check_password(current_user.password_hash, form.current_password.data):
+            form.current_password.errors.append(_("That is not your current password"))
+        else:
+            problem = passwords.password_problem(form.password.data,
+                                                 username=current_user.username)
+            if problem:
+                form.password.errors.append(str(problem))
+            else:
+                account = current_user._get_current_object()
+                operations.set_password(account, form.password.data)
+                flash(_("Your password is changed. You are signed out everywhere else."))
+                return _finish_sign_in(account)
+    return render_template("accounts/change_password.html", form=form)
+
+
+@bp.route("/children/<int:child_id>/sign-in-card", methods=["POST"])
+@access.allow(Role.ISRO, Role.MANAGER, child="child_id")
+def sign_in_card(child_id: int):
+    """Create the child's sign-in if needed, with a new setup code, and show the card once."""
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    child = db.session().get(Child, child_id)
+    try:
+        account = child.account or operations.create_child_sign_in(child, by=current_user)
+    except operations.NotAllowed:
+        flash(_("Children under 4 do not have their own sign-in."))
+        return redirect(url_for("pages.child", child_id=child_id))
+    code = operations.issue_setup_code(account, by=current_user)
+    db.session().commit()
+    return render_template("accounts/card.html", child=child, account=account, code=code,
+                           isro=child.isro or current_user,
+                           days=operations.SETUP_CODE_DAYS)

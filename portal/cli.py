@@ -1,0 +1,83 @@
+"""Commands: flask --app portal init-db | demo | demo-code | create-account."""
+from __future__ import annotations
+
+import click
+from flask import Flask, current_app
+
+from portal import db, migrate
+from portal.accounts import codes, operations
+from portal.accounts.models import Role
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(init_db)
+    app.cli.add_command(demo)
+    app.cli.add_command(demo_code)
+    app.cli.add_command(create_account)
+
+
+@click.command("init-db")
+def init_db() -> None:
+    """Create or upgrade the database to the latest migration."""
+    migrate.upgrade(current_app.config["PORTAL"].database_url)
+    click.echo("Database is up to date.")
+
+
+@click.command("demo")
+@click.option("--if-empty", is_flag=True, help="Do nothing (and succeed) if already loaded.")
+def demo(if_empty: bool) -> None:
+    """Load demo people, children and reviews, and print their sign-ins."""
+    from portal import demo as demo_data
+
+    config = current_app.config["PORTAL"]
+    if config.is_production:
+        raise click.ClickException(demo_data.NOT_IN_PRODUCTION)
+    if operations.find_account("isro.demo") is not None:
+        if if_empty:
+            click.echo("Demo data is already loaded; sign-ins are as printed when it was loaded.")
+            return
+        raise click.ClickException("Demo data is already loaded.")
+    result = demo_data.load(config.demo_password, config.demo_totp_secret)
+    click.echo("Demo sign-ins (every password is the same):")
+    for username, who in result.usernames:
+        click.echo(f"  {username:<15} {who}")
+    click.echo(f"  password:       {result.password}")
+    click.echo(f"  staff TOTP secret: {result.totp_secret}")
+    click.echo("  staff second-factor code now: flask --app portal demo-code")
+
+
+@click.command("demo-code")
+def demo_code() -> None:
+    """Print the current second-factor code of the demo staff accounts."""
+    if current_app.config["PORTAL"].is_production:
+        raise click.ClickException("Not available in production.")
+    account = operations.find_account("isro.demo")
+    if account is None or not account.totp_secret:
+        raise click.ClickException("Load the demo data first: flask --app portal demo")
+    click.echo(codes.current_totp(account.totp_secret))
+
+
+@click.command("create-account")
+@click.option("--role", type=click.Choice([r.value for r in Role if r is not Role.CHILD]),
+              required=True)
+@click.option("--username", required=True)
+@click.option("--name", "display_name", required=True, help="Name shown to others.")
+@click.option("--email")
+@click.option("--phone")
+def create_account(role: str, username: str, display_name: str, email: str | None,
+                   phone: str | None) -> None:
+    """Create an adult's account and print a one-time setup code (valid 14 days).
+
+    Children's accounts are made by their ISRO from the child's page, with a sign-in card.
+    """
+    try:
+        account = operations.create_account(Role(role), username, display_name, email=email,
+                                            phone=phone)
+    except operations.NotAllowed as exc:
+        raise click.ClickException(str(exc)) from exc
+    code = operations.issue_setup_code(account)
+    db.session().commit()
+    base = current_app.config["PORTAL"].base_url
+    click.echo(f"Created {role} {account.username}.")
+    click.echo(f"Setup code, valid {operations.SETUP_CODE_DAYS} days: {code}")
+    click.echo(f"They set their password at {base}/start")

@@ -1,0 +1,97 @@
+"""Settings for My Say, read from PORTAL_* environment variables in this one place.
+
+Tests and scripts build a Config directly (``Config.from_env(...)`` or ``replace``)
+and hand it to ``create_app``; nothing else reads the environment.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+ENVIRONMENTS = ("development", "production", "testing")
+
+
+class ConfigError(RuntimeError):
+    """The settings would make an unsafe or broken portal; refuse to start."""
+
+
+@dataclass(frozen=True)
+class Config:
+    env: str = "development"
+    secret_key: str = ""
+    database_url: str = ""
+    upload_dir: Path = PROJECT_ROOT / "uploads"
+    instance_dir: Path = PROJECT_ROOT / "instance"
+    redis_url: str | None = None
+    # Minutes of inactivity before a session ends, and the longest a session may last.
+    idle_minutes: int = 30
+    absolute_hours: int = 12
+    # How many minutes before the idle timeout the "stay signed in" warning appears.
+    idle_warning_minutes: int = 2
+    sign_in_tries_per_account: str = "5 per 15 minutes"
+    sign_in_tries_per_address: str = "50 per 15 minutes"
+    max_upload_mb: int = 16
+    base_url: str = "http://127.0.0.1:5000"
+    demo_password: str | None = None
+    demo_totp_secret: str | None = None
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def is_production(self) -> bool:
+        return self.env == "production"
+
+    @property
+    def is_development(self) -> bool:
+        return self.env == "development"
+
+    @classmethod
+    def from_env(cls, environ: os._Environ | dict | None = None, **overrides) -> Config:
+        env = dict(os.environ if environ is None else environ)
+        name = env.get("PORTAL_ENV", "development").strip().lower()
+        if name not in ENVIRONMENTS:
+            raise ConfigError(f"PORTAL_ENV must be one of {', '.join(ENVIRONMENTS)}, not {name!r}")
+        instance_dir = Path(env.get("PORTAL_INSTANCE_DIR", PROJECT_ROOT / "instance"))
+        config = cls(
+            env=name,
+            secret_key=env.get("PORTAL_SECRET_KEY", ""),
+            database_url=env.get("PORTAL_DATABASE_URL", ""),
+            upload_dir=Path(env.get("PORTAL_UPLOAD_DIR", PROJECT_ROOT / "uploads")),
+            instance_dir=instance_dir,
+            redis_url=env.get("PORTAL_REDIS_URL") or None,
+            idle_minutes=int(env.get("PORTAL_IDLE_MINUTES", 30)),
+            absolute_hours=int(env.get("PORTAL_ABSOLUTE_HOURS", 12)),
+            base_url=env.get("PORTAL_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
+            demo_password=env.get("PORTAL_DEMO_PASSWORD") or None,
+            demo_totp_secret=env.get("PORTAL_DEMO_TOTP_SECRET") or None,
+        )
+        return replace(config, **overrides).resolved()
+
+    def resolved(self) -> Config:
+        """Fill in development defaults and refuse unsafe production settings."""
+        secret_key = self.secret_key
+        if self.is_production:
+            if len(secret_key) < 32:
+                raise ConfigError(
+                    "PORTAL_SECRET_KEY must be set to at least 32 random characters in production"
+                )
+            if not self.database_url:
+                raise ConfigError("PORTAL_DATABASE_URL must be set in production")
+        elif not secret_key:
+            secret_key = _development_secret(self.instance_dir)
+        database_url = self.database_url or f"sqlite:///{self.instance_dir / 'portal.sqlite3'}"
+        return replace(self, secret_key=secret_key, database_url=database_url)
+
+
+def _development_secret(instance_dir: Path) -> str:
+    """Generate a secret once per checkout and keep it, so sessions survive restarts."""
+    path = instance_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    instance_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key

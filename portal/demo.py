@@ -1,0 +1,107 @@
+"""Believable demo data: the people a newcomer meets when they try My Say.
+
+Ages are computed from today so the demo stays true (child.demo is always 14).
+"""
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from portal import db
+from portal.accounts import codes, operations
+from portal.accounts.models import Account, LinkKind, Role
+from portal.reviews.operations import add_review
+
+NOT_IN_PRODUCTION = "Demo data is never loaded when PORTAL_ENV=production."
+
+
+@dataclass
+class DemoSignIns:
+    password: str
+    totp_secret: str
+    usernames: list[tuple[str, str]]  # (username, who they are)
+
+
+def _born(years: int, months: int = 3) -> date:
+    today = date.today()
+    return date(today.year - years, today.month, 1) - timedelta(days=months * 30)
+
+
+def _account(role: Role, username: str, name: str, password: str, **kw) -> Account:
+    account = operations.create_account(role, username, name, **kw)
+    operations.set_password(account, password)
+    return account
+
+
+def load(password: str | None = None, totp_secret: str | None = None) -> DemoSignIns:
+    password = password or secrets.token_urlsafe(12)
+    totp_secret = totp_secret or codes.new_totp_secret()
+    if operations.find_account("isro.demo") is not None:
+        raise operations.NotAllowed("demo data is already loaded")
+    today = date.today()
+
+    isro = _account(Role.ISRO, "isro.demo", "Priya Shah", password,
+                    email="isro.demo@example.org", phone="01234 567 890")
+    other_isro = _account(Role.ISRO, "isro2.demo", "Tom Evans", password,
+                          email="isro2.demo@example.org", phone="01234 567 891")
+    manager = _account(Role.MANAGER, "manager.demo", "Grace Okafor", password,
+                       email="manager.demo@example.org", phone="01234 567 800")
+    for staff in (isro, other_isro, manager):
+        staff.totp_secret, staff.totp_confirmed = totp_secret, True
+    carer = _account(Role.CARER, "carer.demo", "Jo Williams", password, phone="07700 900123")
+    advocate = _account(Role.ADVOCATE, "advocate.demo", "Sam Adeyemi", password,
+                        email="advocate.demo@example.org")
+
+    sam = operations.create_child("Sam", _born(14), today - timedelta(days=700), isro=isro,
+                                  reference="DEMO-0001")
+    mia = operations.create_child("Mia", _born(7), today - timedelta(days=400), isro=isro,
+                                  reference="DEMO-0002")
+    amir = operations.create_child("Amir", _born(16), today - timedelta(days=60), isro=isro,
+                                   language="ar", needs=["interpreter"],
+                                   interpreter_language="ar", asylum_seeking=True,
+                                   reference="DEMO-0003")
+    ruby = operations.create_child("Ruby", _born(2), today - timedelta(days=300), isro=isro,
+                                   reference="DEMO-0004")
+    leo = operations.create_child("Leo", _born(11), today - timedelta(days=900), isro=other_isro,
+                                  reference="DEMO-0005")
+
+    for child, username in ((sam, "child.demo"), (mia, "young.demo"), (amir, "teen.ar.demo"),
+                            (leo, "other.demo")):
+        account = operations.create_child_sign_in(child, username=username)
+        operations.set_password(account, password)
+    operations.link(carer, ruby, LinkKind.CARER, today - timedelta(days=300))
+    operations.link(carer, mia, LinkKind.CARER, today - timedelta(days=400))
+    operations.link(advocate, sam, LinkKind.ADVOCATE, today - timedelta(days=200))
+
+    def at(day: date) -> datetime:
+        return datetime.combine(day, time(10, 0), tzinfo=UTC)
+
+    # Past reviews (held, coded) and the next one for each child.
+    add_review(sam, today - timedelta(days=190), held_on=today - timedelta(days=192),
+               participation_code="PN1")
+    add_review(sam, today + timedelta(days=21), scheduled_for=at(today + timedelta(days=18)),
+               place="Sam's school, meeting room 2")
+    add_review(mia, today - timedelta(days=180), held_on=today - timedelta(days=175),
+               participation_code="PN6")
+    add_review(mia, today + timedelta(days=60))
+    add_review(amir, today - timedelta(days=32), held_on=today - timedelta(days=33),
+               participation_code="PN2")
+    add_review(amir, today - timedelta(days=3))  # overdue: a real thing the ISRO must see
+    add_review(ruby, today - timedelta(days=100), held_on=today - timedelta(days=101),
+               participation_code="PN0")
+    add_review(ruby, today + timedelta(days=80))
+    add_review(leo, today + timedelta(days=40))
+
+    db.session().commit()
+    return DemoSignIns(password, totp_secret, [
+        ("isro.demo", "ISRO (reviewing officer) for Sam, Mia, Amir and Ruby"),
+        ("isro2.demo", "another ISRO, for Leo"),
+        ("manager.demo", "ISRO team manager"),
+        ("child.demo", "Sam, 14"),
+        ("young.demo", "Mia, 7"),
+        ("teen.ar.demo", "Amir, 16, asylum-seeking, reads Arabic"),
+        ("other.demo", "Leo, 11, another ISRO's child"),
+        ("carer.demo", "foster carer for Mia and Ruby (2, no sign-in)"),
+        ("advocate.demo", "advocate for Sam"),
+    ])

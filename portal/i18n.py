@@ -1,0 +1,107 @@
+"""Languages: which locale a request uses, its direction, and the languages offered.
+
+The locale is an object (SecureDrop's habit): every request gets a ``RequestLocale``
+with a BCP 47 tag and a text direction from Babel, which the base template puts on
+``<html lang dir>``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from babel import Locale
+from flask import Flask, current_app, g, request, session
+from flask_babel import Babel
+from flask_login import current_user
+
+from portal.config import PROJECT_ROOT
+
+TRANSLATIONS_DIR = PROJECT_ROOT / "translations"
+DEFAULT_LOCALE = "en"
+
+# Every language My Say is built for, named in its own script. Dari is fa_AF: Babel has no prs.
+LANGUAGE_NAMES: dict[str, str] = {
+    "en": "English",
+    "ar": "العربية",
+    "ps": "پښتو",
+    "fa_AF": "دری",
+    "fa": "فارسی",
+    "ckb": "کوردی",
+    "ti": "ትግርኛ",
+    "am": "አማርኛ",
+    "sq": "Shqip",
+    "vi": "Tiếng Việt",
+}
+
+
+@dataclass(frozen=True)
+class RequestLocale:
+    code: str
+    name: str
+    language_tag: str
+    text_direction: str
+
+    @classmethod
+    def for_code(cls, code: str) -> RequestLocale:
+        babel_locale = Locale.parse(code)
+        return cls(
+            code=code,
+            name=LANGUAGE_NAMES.get(code, code),
+            language_tag=code.replace("_", "-"),
+            text_direction=babel_locale.text_direction,
+        )
+
+
+def available_locales(translations_dir: Path = TRANSLATIONS_DIR) -> list[str]:
+    """English plus every language that has a catalogue, in LANGUAGE_NAMES order."""
+    found = {p.parent.parent.name for p in translations_dir.glob("*/LC_MESSAGES/messages.po")}
+    unknown = found - LANGUAGE_NAMES.keys()
+    if unknown:
+        raise RuntimeError(f"translations for unlisted languages: {sorted(unknown)}")
+    return [code for code in LANGUAGE_NAMES if code == DEFAULT_LOCALE or code in found]
+
+
+def supported(code: str | None) -> str | None:
+    """The offered locale matching ``code`` (case and separator forgiven), else None."""
+    if not code:
+        return None
+    wanted = code.replace("-", "_").lower()
+    for available in current_app.config["PORTAL_LOCALES"]:
+        if available.lower() == wanted:
+            return available
+    return None
+
+
+def select_locale() -> str:
+    """The person's setting, then this browser's choice, then Accept-Language, then English."""
+    if current_user and current_user.is_authenticated:
+        chosen = supported(current_user.language)
+        if chosen:
+            return chosen
+    chosen = supported(session.get("language"))
+    if chosen:
+        return chosen
+    offered = [code.replace("_", "-") for code in current_app.config["PORTAL_LOCALES"]]
+    best = request.accept_languages.best_match(offered)
+    return (best or DEFAULT_LOCALE).replace("-", "_")
+
+
+def current_locale() -> RequestLocale:
+    if "portal_locale" not in g:
+        from flask_babel import get_locale
+
+        g.portal_locale = RequestLocale.for_code(str(get_locale() or DEFAULT_LOCALE))
+    return g.portal_locale
+
+
+def init_app(app: Flask) -> None:
+    app.config["PORTAL_LOCALES"] = available_locales()
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(TRANSLATIONS_DIR)
+    Babel(app, locale_selector=select_locale, default_timezone="Europe/London")
+    app.jinja_env.globals["current_locale"] = current_locale
+    app.jinja_env.globals["language_choices"] = language_choices
+
+
+def language_choices() -> list[tuple[str, str]]:
+    """(code, name in its own script) for each offered language."""
+    return [(code, LANGUAGE_NAMES[code]) for code in current_app.config["PORTAL_LOCALES"]]

@@ -1,0 +1,54 @@
+"""Home pages for each role, the help page, and a child's page for staff."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, abort, render_template
+from flask_login import current_user
+
+from portal import access, audit, db
+from portal.accounts import queries as people
+from portal.accounts.forms import EmptyForm
+from portal.accounts.models import Role
+from portal.reviews import queries as reviews
+
+bp = Blueprint("pages", __name__)
+
+
+@bp.route("/")
+@access.signed_in
+def home():
+    role = current_user.role_enum
+    children = people.children_for(current_user)
+    upcoming = reviews.next_reviews(c.id for c in children)
+    context = {"children": children, "upcoming": upcoming, "today": date.today(),
+               "review_status": reviews.status}
+    if role is Role.CHILD:
+        child = children[0] if children else None
+        return render_template("pages/home_child.html", child=child,
+                               review=upcoming.get(child.id) if child else None, **context)
+    if role is Role.MANAGER:
+        context["caseloads"] = people.caseload_sizes()
+    return render_template(f"pages/home_{role.value}.html", **context)
+
+
+@bp.route("/help")
+@access.public
+def help():
+    return render_template("pages/help.html")
+
+
+@bp.route("/children/<int:child_id>")
+@access.allow(Role.ISRO, Role.MANAGER, child="child_id")
+def child(child_id: int):
+    record = people.child(child_id)
+    if record is None:
+        abort(404)
+    audit.record("staff.viewed_child", actor_id=current_user.id, child_id=child_id,
+                 subject="pages.child")
+    db.session().commit()
+    return render_template(
+        "pages/child.html", child=record, reviews=reviews.reviews_of(child_id),
+        links=people.current_links(child_id), today=date.today(), form=EmptyForm(),
+        review_status=reviews.status,
+    )

@@ -1,0 +1,89 @@
+"""Security headers with per-request CSP nonces, CSRF, and rate limits.
+
+Headers are set in the app (not only in a web server) so development and tests see
+exactly what production sends.
+"""
+from __future__ import annotations
+
+import secrets
+
+from flask import Flask, Response, g, request
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_wtf.csrf import CSRFProtect
+from limits import parse as parse_limit
+
+csrf = CSRFProtect()
+limiter = Limiter(key_func=get_remote_address, default_limits=[], headers_enabled=False)
+
+
+def csp_nonce() -> str:
+    if "csp_nonce" not in g:
+        g.csp_nonce = secrets.token_urlsafe(18)
+    return g.csp_nonce
+
+
+def content_security_policy(nonce: str) -> str:
+    return "; ".join(
+        [
+            "default-src 'self'",
+            f"script-src 'self' 'nonce-{nonce}'",
+            "style-src 'self'",
+            "img-src 'self'",
+            "media-src 'self' blob:",
+            "font-src 'self'",
+            "connect-src 'self'",
+            "object-src 'none'",
+            "base-uri 'none'",
+            "frame-ancestors 'none'",
+            "form-action 'self'",
+        ]
+    )
+
+
+def set_headers(response: Response, *, production: bool) -> Response:
+    # A served upload sets its own, stricter sandbox policy; keep it.
+    response.headers.setdefault("Content-Security-Policy", content_security_policy(csp_nonce()))
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["Permissions-Policy"] = "geolocation=(), camera=(), microphone=(self)"
+    response.headers["X-Frame-Options"] = "DENY"
+    response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
+    if production:
+        response.headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"
+    if request.endpoint != "static":
+        # Children's pages must not linger in a shared phone's cache.
+        response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+class SignInThrottle:
+    """Counts failed sign-ins per account in the limiter's storage (Redis when configured)."""
+
+    def __init__(self, limit: str) -> None:
+        self.item = parse_limit(limit)
+
+    def _key(self, username: str) -> str:
+        return username.strip().lower()
+
+    def is_locked(self, username: str) -> bool:
+        return not limiter.limiter.test(self.item, "sign-in-account", self._key(username))
+
+    def record_failure(self, username: str) -> None:
+        limiter.limiter.hit(self.item, "sign-in-account", self._key(username))
+
+    def clear(self, username: str) -> None:
+        limiter.limiter.clear(self.item, "sign-in-account", self._key(username))
+
+
+def init_app(app: Flask) -> None:
+    config = app.config["PORTAL"]
+    app.config.update(
+        RATELIMIT_STORAGE_URI=config.redis_url or "memory://",
+        RATELIMIT_STRATEGY="fixed-window",
+    )
+    csrf.init_app(app)
+    limiter.init_app(app)
+    app.extensions["portal.sign_in_throttle"] = SignInThrottle(config.sign_in_tries_per_account)
+    app.jinja_env.globals["csp_nonce"] = csp_nonce
+    app.after_request(lambda response: set_headers(response, production=config.is_production))
