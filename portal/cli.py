@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import click
 from flask import Flask, current_app
+from flask.cli import with_appcontext
 
 from portal import db, migrate
 from portal.accounts import codes, operations
@@ -17,6 +18,7 @@ def init_app(app: Flask) -> None:
 
 
 @click.command("init-db")
+@with_appcontext
 def init_db() -> None:
     """Create or upgrade the database to the latest migration."""
     migrate.upgrade(current_app.config["PORTAL"].database_url)
@@ -24,6 +26,7 @@ def init_db() -> None:
 
 
 @click.command("demo")
+@with_appcontext
 @click.option("--if-empty", is_flag=True, help="Do nothing (and succeed) if already loaded.")
 def demo(if_empty: bool) -> None:
     """Load demo people, children and reviews, and print their sign-ins."""
@@ -47,6 +50,7 @@ def demo(if_empty: bool) -> None:
 
 
 @click.command("demo-code")
+@with_appcontext
 def demo_code() -> None:
     """Print the current second-factor code of the demo staff accounts."""
     if current_app.config["PORTAL"].is_production:
@@ -58,6 +62,7 @@ def demo_code() -> None:
 
 
 @click.command("create-account")
+@with_appcontext
 @click.option("--role", type=click.Choice([r.value for r in Role if r is not Role.CHILD]),
               required=True)
 @click.option("--username", required=True)

@@ -4,10 +4,10 @@ Revision ID: 0001_foundation
 Revises: 
 Create Date: 2026-11-26 15:03:18.514881
 """
-from alembic import op
 import sqlalchemy as sa
-import portal.db
+from alembic import op
 
+import portal.db
 
 revision = '0001_foundation'
 down_revision = None

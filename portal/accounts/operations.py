@@ -165,10 +165,19 @@ def check_sign_in(username: str, password: str) -> Account | None:
 
 
 def start_totp_setup(account: Account) -> str:
-    if not account.totp_secret or not account.totp_confirmed:
+    """The secret to show while setting up; kept across reloads until it is confirmed."""
+    if not account.totp_secret:
         account.totp_secret = codes.new_totp_secret()
         account.totp_confirmed = False
     return account.totp_secret
+
+
+def reset_second_factor(account: Account, *, by: Account | None = None) -> None:
+    """A lost phone: the next sign-in sets up a new authenticator."""
+    account.totp_secret, account.totp_confirmed, account.totp_last_step = None, False, None
+    sessions.end_all(account.id)
+    audit.record("account.second_factor_reset", actor_id=by.id if by else None,
+                 subject=f"account:{account.id}")
 
 
 def check_second_factor(account: Account, code: str) -> bool:

@@ -4,12 +4,15 @@ from __future__ import annotations
 from flask import session
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 CHOICES = {
-    "text_size": [("standard", _l("Standard")), ("large", _l("Large")),
-                  ("largest", _l("Largest"))],
-    "theme": [("auto", _l("Same as my device")), ("light", _l("Light")), ("dark", _l("Dark"))],
-    "contrast": [("standard", _l("Standard")), ("high", _l("High contrast"))],
+    "text_size": [SelectChoice("standard", _l("Standard")), SelectChoice("large", _l("Large")),
+                  SelectChoice("largest", _l("Largest"))],
+    "theme": [SelectChoice("auto", _l("Same as my device")), SelectChoice("light", _l("Light")),
+              SelectChoice("dark", _l("Dark"))],
+    "contrast": [SelectChoice("standard", _l("Standard")),
+                 SelectChoice("high", _l("High contrast"))],
 }
 SWITCHES = ("spacing", "reduced_motion", "read_aloud")
 DEFAULTS = {"text_size": "standard", "theme": "auto", "contrast": "standard",
@@ -20,7 +23,7 @@ def clean(raw: dict) -> dict:
     """Only known settings with allowed values; anything else falls back to the default."""
     settings = dict(DEFAULTS)
     for key, options in CHOICES.items():
-        if raw.get(key) in {value for value, _label in options}:
+        if raw.get(key) in {option.value for option in options}:
             settings[key] = raw[key]
     for key in SWITCHES:
         if key in raw:

@@ -4,16 +4,33 @@ from __future__ import annotations
 import time
 from datetime import timedelta
 
-from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
-                   session, url_for)
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from flask_wtf.csrf import generate_csrf
+from wtforms.fields.choices import SelectChoice
 
 from portal import access, audit, db
 from portal.accounts import codes, operations, passwords, preferences, sessions
-from portal.accounts.forms import (ChangePasswordForm, EmptyForm, NewPasswordForm,
-                                   SecondFactorForm, SetupCodeForm, SignInForm, SettingsForm)
+from portal.accounts.forms import (
+    ChangePasswordForm,
+    EmptyForm,
+    NewPasswordForm,
+    SecondFactorForm,
+    SettingsForm,
+    SetupCodeForm,
+    SignInForm,
+)
 from portal.accounts.models import Account, Child, Role
 from portal.i18n import current_locale, language_choices, supported
 from portal.security import limiter
@@ -235,7 +252,8 @@ def choose_password():
 def settings():
     """Display settings work before sign-in too (kept in the session until then)."""
     form = SettingsForm(data={**preferences.current(), "language": current_locale().code})
-    form.language.choices = language_choices()
+    form.language.choices = [SelectChoice(code, name, render_kw={"lang": code.replace("_", "-")})
+                             for code, name in language_choices()]
     if form.validate_on_submit():
         chosen = {name: getattr(form, name).data for name in preferences.DEFAULTS}
         clean = preferences.clean(chosen)

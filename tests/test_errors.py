@@ -1,0 +1,60 @@
+"""Friendly error pages in the person's language; never a bare 500."""
+from dataclasses import replace
+
+import pytest
+from flask import abort
+
+from portal import access, create_app
+from tests.helpers import post_form
+
+
+@pytest.fixture
+def fresh_app(app, test_config):
+    """A second app on the same store, so a test may add routes of its own."""
+    return create_app(test_config)
+
+
+def test_not_found_page_is_friendly(client):
+    response = client.get("/no-such-page")
+    assert response.status_code == 404
+    assert "Page not found" in response.get_data(as_text=True)
+
+
+def test_not_found_page_in_arabic(client):
+    response = client.get("/no-such-page", headers={"Accept-Language": "ar"})
+    html = response.get_data(as_text=True)
+    assert 'lang="ar" dir="rtl"' in html and "Page not found" not in html
+
+
+def test_too_big_a_request_gives_a_friendly_413(client):
+    response = client.post("/sign-in", data={"x": "y" * (17 * 1024 * 1024)})
+    assert response.status_code == 413
+    assert "too big" in response.get_data(as_text=True)
+
+
+def test_an_unexpected_error_gives_a_friendly_500(fresh_app):
+    @access.public
+    def explode():
+        raise RuntimeError("boom")
+
+    @access.public
+    def too_many():
+        abort(429)
+
+    fresh_app.add_url_rule("/test-explode", "explode", explode)
+    fresh_app.add_url_rule("/test-too-many", "too_many", too_many)
+    fresh_app.testing = False
+    client = fresh_app.test_client()
+    response = client.get("/test-explode")
+    assert response.status_code == 500
+    assert "It is not your fault" in response.get_data(as_text=True)
+    assert client.get("/test-too-many").status_code == 429
+
+
+def test_database_unreachable_gives_a_try_again_soon_page(test_config, tmp_path):
+    down = replace(test_config, database_url="postgresql+psycopg://nobody@127.0.0.1:1/none",
+                   instance_dir=tmp_path)
+    client = create_app(down).test_client()
+    response = post_form(client, "/sign-in", {"username": "brave.otter12", "password": "x" * 9})
+    assert response.status_code == 503
+    assert "try again in a few minutes" in response.get_data(as_text=True)
