@@ -35,18 +35,23 @@ def demo(if_empty: bool) -> None:
     config = current_app.config["PORTAL"]
     if config.is_production:
         raise click.ClickException(demo_data.NOT_IN_PRODUCTION)
+    # Development only: the sign-ins are kept in the instance folder so every start can
+    # print them again (passwords themselves are stored only as argon2 hashes).
+    notes = config.instance_dir / "demo-sign-ins.txt"
     if operations.find_account("isro.demo") is not None:
         if if_empty:
-            click.echo("Demo data is already loaded; sign-ins are as printed when it was loaded.")
+            click.echo(notes.read_text() if notes.exists() else "Demo data is already loaded.")
             return
         raise click.ClickException("Demo data is already loaded.")
     result = demo_data.load(config.demo_password, config.demo_totp_secret)
-    click.echo("Demo sign-ins (every password is the same):")
-    for username, who in result.usernames:
-        click.echo(f"  {username:<15} {who}")
-    click.echo(f"  password:       {result.password}")
-    click.echo(f"  staff TOTP secret: {result.totp_secret}")
-    click.echo("  staff second-factor code now: flask --app portal demo-code")
+    lines = ["Demo sign-ins (every password is the same):"]
+    lines += [f"  {username:<15} {who}" for username, who in result.usernames]
+    lines += [f"  password:          {result.password}",
+              f"  staff TOTP secret: {result.totp_secret}",
+              "  staff second-factor code now: flask --app portal demo-code"]
+    notes.write_text("\n".join(lines) + "\n")
+    notes.chmod(0o600)
+    click.echo("\n".join(lines))
 
 
 @click.command("demo-code")

@@ -18,6 +18,10 @@ from portal.config import PROJECT_ROOT
 
 TRANSLATIONS_DIR = PROJECT_ROOT / "translations"
 DEFAULT_LOCALE = "en"
+# English here is British English: dates as "23 Nov 2026", <html lang="en-GB">.
+FORMAT_LOCALE = {"en": "en_GB"}
+# Codes a browser may send for a language Babel knows by another name.
+ALIASES = {"prs": "fa_AF", "prs_AF": "fa_AF", "en_GB": "en", "en_US": "en"}
 
 # Every language My Say is built for, named in its own script. Dari is fa_AF: Babel has no prs.
 LANGUAGE_NAMES: dict[str, str] = {
@@ -43,12 +47,12 @@ class RequestLocale:
 
     @classmethod
     def for_code(cls, code: str) -> RequestLocale:
-        babel_locale = Locale.parse(code)
+        babel_code = FORMAT_LOCALE.get(code, code)
         return cls(
             code=code,
             name=LANGUAGE_NAMES.get(code, code),
-            language_tag=code.replace("_", "-"),
-            text_direction=babel_locale.text_direction,
+            language_tag=babel_code.replace("_", "-"),
+            text_direction=Locale.parse(babel_code).text_direction,
         )
 
 
@@ -65,7 +69,8 @@ def supported(code: str | None) -> str | None:
     """The offered locale matching ``code`` (case and separator forgiven), else None."""
     if not code:
         return None
-    wanted = code.replace("-", "_").lower()
+    wanted = code.replace("-", "_")
+    wanted = ALIASES.get(wanted, wanted).lower()
     for available in current_app.config["PORTAL_LOCALES"]:
         if available.lower() == wanted:
             return available
@@ -74,6 +79,10 @@ def supported(code: str | None) -> str | None:
 
 def select_locale() -> str:
     """The person's setting, then this browser's choice, then Accept-Language, then English."""
+    return FORMAT_LOCALE.get(chosen_language(), chosen_language())
+
+
+def chosen_language() -> str:
     if current_user and current_user.is_authenticated:
         chosen = supported(current_user.language)
         if chosen:
@@ -81,16 +90,18 @@ def select_locale() -> str:
     chosen = supported(session.get("language"))
     if chosen:
         return chosen
+    for value, _quality in request.accept_languages:
+        chosen = supported(value)
+        if chosen:
+            return chosen
     offered = [code.replace("_", "-") for code in current_app.config["PORTAL_LOCALES"]]
     best = request.accept_languages.best_match(offered)
-    return (best or DEFAULT_LOCALE).replace("-", "_")
+    return supported(best) or DEFAULT_LOCALE
 
 
 def current_locale() -> RequestLocale:
     if "portal_locale" not in g:
-        from flask_babel import get_locale
-
-        g.portal_locale = RequestLocale.for_code(str(get_locale() or DEFAULT_LOCALE))
+        g.portal_locale = RequestLocale.for_code(chosen_language())
     return g.portal_locale
 
 

@@ -17,7 +17,7 @@ RTL = {"ar", "ps", "fa", "fa_AF", "ckb"}
 def test_text_direction_comes_from_babel(code):
     locale = RequestLocale.for_code(code)
     assert locale.text_direction == ("rtl" if code in RTL else "ltr")
-    assert locale.language_tag == code.replace("_", "-")
+    assert locale.language_tag == {"en": "en-GB"}.get(code, code.replace("_", "-"))
 
 
 def test_english_and_arabic_are_offered():
@@ -33,7 +33,7 @@ def test_accept_language_picks_arabic_for_a_visitor(client):
 
 def test_unknown_language_falls_back_to_english(client):
     html = client.get("/sign-in", headers={"Accept-Language": "xx"}).get_data(as_text=True)
-    assert '<html lang="en" dir="ltr"' in html
+    assert '<html lang="en-GB" dir="ltr"' in html
 
 
 def _catalogues():
@@ -81,3 +81,19 @@ def test_plural_forms_fill_in_for_every_count(path, app):
             for n in (0, 1, 2, 3, 11, 100):
                 text = translations.ngettext(*message.id, n) % {"num": n}
                 assert str(n) in text, (code, message.id, n, text)
+
+
+def test_english_dates_are_british(client):
+    html = client.get("/sign-in").get_data(as_text=True)
+    assert '<html lang="en-GB"' in html
+
+
+def test_dari_requested_as_prs_is_understood(app):
+    from portal.i18n import supported
+
+    with app.test_request_context():
+        app.config["PORTAL_LOCALES"] = [*app.config["PORTAL_LOCALES"], "fa_AF"]
+        try:
+            assert supported("prs") == "fa_AF" and supported("fa-AF") == "fa_AF"
+        finally:
+            app.config["PORTAL_LOCALES"].remove("fa_AF")

@@ -12,16 +12,23 @@ import threading
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
+from werkzeug.serving import WSGIRequestHandler, make_server
 
 from tests.browser.support import CHROMIUM, LAUNCH_ARGS, Portal
 from tests.helpers import PASSWORD, TOTP_SECRET
 
 
+class QuietHandler(WSGIRequestHandler):
+    """No line per request in the test output (errors still reach the app's log)."""
+
+    def log_request(self, *args, **kwargs) -> None:
+        pass
+
+
 @pytest.fixture(scope="session")
 def live_server(app):
     """The test app on 127.0.0.1 at a free port, in a daemon thread. Yields the base URL."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"

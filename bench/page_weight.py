@@ -1,0 +1,62 @@
+"""Page weight of children's pages: HTML + CSS + JS, gzipped, and the number of requests.
+
+Compared with GOV.UK Frontend's own CSS + JS (about 27 KB gzipped): every child page
+must weigh less. Run: .venv/bin/python bench/page_weight.py
+"""
+from __future__ import annotations
+
+import gzip
+import re
+import tempfile
+from pathlib import Path
+
+from portal import create_app, migrate
+from portal.config import Config
+
+GOVUK_FRONTEND_KB = 27.0
+SIGNED_OUT = ["/sign-in", "/start", "/help", "/settings"]
+SIGNED_IN = ["/", "/help", "/settings", "/settings/password"]
+ASSET = re.compile(r'<(?:link[^>]+href|script[^>]+src)="(/static/[^"]+)"')
+
+
+def gz(data: bytes) -> int:
+    return len(gzip.compress(data, compresslevel=6))
+
+
+def main() -> None:
+    tmp = Path(tempfile.mkdtemp())
+    config = Config(env="testing", secret_key="bench-" + "x" * 40,
+                    database_url=f"sqlite:///{tmp / 'bench.sqlite3'}",
+                    instance_dir=tmp, upload_dir=tmp / "uploads", demo_password="bench password 1")
+    migrate.upgrade(config.database_url)
+    app = create_app(config)
+    with app.app_context():
+        from portal import demo
+
+        demo.load(password="bench password 1")
+    client = app.test_client()
+    print(f"{'page':<32}{'html':>8}{'css+js':>9}{'total':>9}{'requests':>10}   (KB gzipped)")
+    worst = 0.0
+    for path, signed_in in [(p, False) for p in SIGNED_OUT] + [(p, True) for p in SIGNED_IN]:
+        if signed_in and path == SIGNED_IN[0]:
+            page = client.get("/sign-in").get_data(as_text=True)
+            token = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"',
+                              page).group(1)
+            client.post("/sign-in", data={"csrf_token": token, "username": "young.demo",
+                                          "password": "bench password 1"})
+        response = client.get(path)
+        assert response.status_code == 200, (path, response.status_code)
+        html = response.data
+        assets = sorted(set(ASSET.findall(html.decode())))
+        asset_bytes = sum(gz(client.get(a).data) for a in assets)
+        total = (gz(html) + asset_bytes) / 1024
+        worst = max(worst, total)
+        label = f"{path} ({'signed in' if signed_in else 'signed out'})"
+        print(f"{label:<32}{gz(html) / 1024:>8.1f}{asset_bytes / 1024:>9.1f}{total:>9.1f}"
+              f"{1 + len(assets):>10}")
+    print(f"heaviest child page: {worst:.1f} KB; GOV.UK Frontend CSS+JS alone: "
+          f"{GOVUK_FRONTEND_KB:.0f} KB; {'within' if worst < GOVUK_FRONTEND_KB else 'OVER'} budget")
+
+
+if __name__ == "__main__":
+    main()
