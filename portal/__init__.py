@@ -32,6 +32,12 @@ def create_app(config: Config | None = None) -> Flask:
         TESTING=config.env == "testing",
         SEND_FILE_MAX_AGE_DEFAULT=3600,
     )
+    if config.proxy_count:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        # Rate limits and the audit trail need the visitor's address, not the proxy's.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=config.proxy_count,
+                                x_proto=config.proxy_count, x_host=config.proxy_count)
     config.instance_dir.mkdir(parents=True, exist_ok=True)
     config.upload_dir.mkdir(parents=True, exist_ok=True)
 
@@ -68,10 +74,12 @@ def _init_login(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from portal.accounts.views import bp as accounts
+    from portal.consultations.views import bp as consultations
     from portal.pages.views import bp as pages
 
     app.register_blueprint(pages)
     app.register_blueprint(accounts)
+    app.register_blueprint(consultations)
 
 
 def _template_helpers(app: Flask) -> None:
@@ -86,6 +94,9 @@ def _template_helpers(app: Flask) -> None:
         display_settings=preferences.current,
         idle_deadline=lambda: g.get("idle_deadline"),
     )
+    from portal.text import typed_text
+
+    app.jinja_env.filters["typed"] = typed_text
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

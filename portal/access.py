@@ -25,6 +25,17 @@ class Rule:
     roles: frozenset[Role] | None  # None: anyone signed in (or anyone, when public)
     public: bool = False
     child_arg: str | None = None
+    # A view argument naming something about a child (a submission...), checked by the
+    # function registered for it with register_subject().
+    subject_arg: str | None = None
+
+
+# view argument name -> (account, id) -> may this person see it?
+SUBJECT_CHECKS: dict[str, Callable[[Account, int], bool]] = {}
+
+
+def register_subject(arg: str, check: Callable[[Account, int], bool]) -> None:
+    SUBJECT_CHECKS[arg] = check
 
 
 def _declare(rule: Rule) -> Callable:
@@ -45,9 +56,10 @@ def signed_in(view: Callable) -> Callable:
     return _declare(Rule(roles=None))(view)
 
 
-def allow(*roles: Role, child: str | None = None) -> Callable:
-    """People with one of ``roles``; with ``child``, only if linked to that child."""
-    return _declare(Rule(roles=frozenset(roles), child_arg=child))
+def allow(*roles: Role, child: str | None = None, subject: str | None = None) -> Callable:
+    """People with one of ``roles``; with ``child``, only if linked to that child; with
+    ``subject``, only if the check registered for that argument says they may see it."""
+    return _declare(Rule(roles=frozenset(roles), child_arg=child, subject_arg=subject))
 
 
 def rule_for(endpoint: str | None) -> Rule | None:
@@ -77,6 +89,12 @@ def enforce():
         child_id = (request.view_args or {}).get(rule.child_arg)
         if not isinstance(child_id, int) or not can_see_child(current_user, child_id):
             _refuse("access.child_refused")
+            abort(404)
+    if rule.subject_arg:
+        subject_id = (request.view_args or {}).get(rule.subject_arg)
+        check = SUBJECT_CHECKS[rule.subject_arg]
+        if not isinstance(subject_id, int) or not check(current_user, subject_id):
+            _refuse("access.subject_refused")
             abort(404)
 
 

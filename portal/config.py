@@ -35,6 +35,8 @@ class Config:
     sign_in_tries_per_address: str = "50 per 15 minutes"
     max_upload_mb: int = 16
     base_url: str = "http://127.0.0.1:5000"
+    # How many reverse proxies sit in front (their X-Forwarded-For/-Proto are trusted).
+    proxy_count: int = 0
     demo_password: str | None = None
     demo_totp_secret: str | None = None
     extra: dict = field(default_factory=dict)
@@ -64,6 +66,7 @@ class Config:
             idle_minutes=int(env.get("PORTAL_IDLE_MINUTES", 30)),
             absolute_hours=int(env.get("PORTAL_ABSOLUTE_HOURS", 12)),
             base_url=env.get("PORTAL_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
+            proxy_count=int(env.get("PORTAL_PROXY_COUNT", 0)),
             demo_password=env.get("PORTAL_DEMO_PASSWORD") or None,
             demo_totp_secret=env.get("PORTAL_DEMO_TOTP_SECRET") or None,
         )

@@ -6,6 +6,7 @@ is set (CI sets postgresql+psycopg://postgres@127.0.0.1:5432/test).
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -85,6 +86,10 @@ def clean_store(request):
                 conn.execute(table.delete())
     with application.app_context():
         limiter.reset()
+    upload_dir = application.config["PORTAL"].upload_dir
+    if upload_dir.exists():
+        shutil.rmtree(upload_dir)
+    upload_dir.mkdir()
 
 
 @pytest.fixture

@@ -30,6 +30,16 @@ def post_form(client: FlaskClient, url: str, data: dict, *, page: str | None = N
     return client.post(url, data={"csrf_token": csrf_token(html), **data}, **kw)
 
 
+def png_bytes(size=(64, 48), color=(200, 80, 40)) -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", size, color).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
 def born_years_ago(years: int, days: int = 30) -> date:
     today = date.today()
     try:
@@ -84,6 +94,16 @@ class Factory:
         db.session().commit()
         _ = child.account  # load it before the session closes
         return child
+
+    def picture(self, child: Child, *, visibility: str = "isro", size=(64, 48)):
+        """A picture the child sent (a small PNG through the real upload pipeline)."""
+        from portal.consultations import operations as views_sent
+        from portal.consultations.models import Kind
+
+        with self.app.app_context():
+            child = db.session().merge(child)
+            return views_sent.add_file(child, child.account, Kind.PICTURE, png_bytes(size),
+                                       title="My drawing", visibility=visibility)
 
     def link(self, account: Account, child: Child, *, ended: bool = False):
         with self.app.app_context():

@@ -10,6 +10,7 @@ from portal import access, audit, db
 from portal.accounts import queries as people
 from portal.accounts.forms import EmptyForm
 from portal.accounts.models import Role
+from portal.consultations import queries as views_sent
 from portal.reviews import queries as reviews
 
 bp = Blueprint("pages", __name__)
@@ -47,8 +48,11 @@ def child(child_id: int):
     audit.record("staff.viewed_child", actor_id=current_user.id, child_id=child_id,
                  subject="pages.child")
     db.session().commit()
+    upcoming = reviews.next_reviews([child_id]).get(child_id)
     return render_template(
         "pages/child.html", child=record, reviews=reviews.reviews_of(child_id),
+        sent=views_sent.for_review(child_id, upcoming.id if upcoming else None),
+        upcoming=upcoming,
         links=people.current_links(child_id), today=date.today(), form=EmptyForm(),
         review_status=reviews.status,
     )

@@ -130,8 +130,10 @@ def submit_empty(page, form: str) -> None:
         page.click(f'main form[action="{form}"] button[type="submit"]')
 
 
-def page_language(page) -> tuple[str, str]:
-    return page.evaluate("[document.documentElement.lang, document.documentElement.dir]")
+def page_language(page) -> list[str]:
+    """[primary language subtag of <html lang>, <html dir>], e.g. ["en", "ltr"] for en-GB."""
+    return page.evaluate("[document.documentElement.lang.split('-')[0].toLowerCase(), "
+                         "document.documentElement.dir]")
 
 
 def use_language(portal: Portal, page, lang: str) -> None:

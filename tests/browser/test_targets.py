@@ -24,7 +24,8 @@ MEASURE = """() => {
         if (el.closest('[hidden]') || !el.getClientRects().length) continue;
         if (el.tagName === 'A' && el.closest('p')) continue;
         const own = box(el);
-        if (own.right <= 0) continue;  // off screen until focused (the skip link): measured apart
+        // Off screen until focused (the skip link, either side in RTL): measured apart.
+        if (own.right <= 0 || own.x >= window.innerWidth) continue;
         const boxes = [own];
         if (el.type === 'radio' || el.type === 'checkbox') {
             for (const label of el.labels || []) boxes.push(box(label));

@@ -47,6 +47,9 @@ def check_page(path: str, html: str, csp: str) -> None:
     assert facts.script_nonces and all(n == nonce for n in facts.script_nonces), path
     assert facts.post_forms == facts.post_forms_with_csrf, f"{path}: a form has no CSRF token"
     assert parse_errors(html) == [], f"{path}: {parse_errors(html)}"
+    # WCAG 3.2.6: "Get help" is the first link of the masthead on every page.
+    masthead = html.split('<nav class="masthead-nav"', 1)[1].split("</nav>", 1)[0]
+    assert 'href="/help"' in re.search(r"<a [^>]*>", masthead).group(0), path
 
 
 @pytest.mark.parametrize("username", DEMO_USERNAMES)
@@ -82,3 +85,29 @@ def test_signed_out_pages_in_arabic_say_rtl(client):
                             headers={"Accept-Language": "ar"}).items():
         attrs = read_page(html).html_attrs
         assert (attrs["lang"], attrs["dir"]) == ("ar", "rtl"), path
+
+
+def test_no_childs_name_in_any_title_or_address_staff_reach(app, demo):
+    names = ("Sam", "Mia", "Amir", "Ruby", "Leo")
+    for username in ("isro.demo", "manager.demo", "carer.demo", "child.demo"):
+        client = app.test_client()
+        sign_in(client, username)
+        for path, html in crawl(client).items():
+            title = read_page(html).title
+            assert not any(name in title or name.lower() in path.lower() for name in names), (
+                username, path, title)
+
+
+def test_staff_viewing_a_childs_page_is_audited(app, demo):
+    from sqlalchemy import select
+
+    from portal import db
+    from portal.audit import AuditEvent
+
+    client = app.test_client()
+    sign_in(client, "isro.demo")
+    pages = [p for p in crawl(client) if p.startswith("/children/")]
+    with app.app_context():
+        events = db.session().scalars(
+            select(AuditEvent).where(AuditEvent.action == "staff.viewed_child")).all()
+    assert len(events) == len(pages) and all(e.child_id for e in events)

@@ -1,0 +1,1 @@
+"""A child's views before their review: consultation forms, drawings, poems, voice notes."""

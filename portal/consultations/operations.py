@@ -1,0 +1,146 @@
+"""Every write about what a child sends. Each function leaves the commit to its caller,
+except the ones that store files, which commit so that file and row land together."""
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+
+from flask import current_app
+
+from portal import audit, db
+from portal.accounts.models import Account, Child
+from portal.consultations.models import Kind, Submission, Visibility
+from portal.consultations.questionnaires import NOT_SURE, QUESTIONNAIRES, Question, for_age
+from portal.db import utcnow
+from portal.media import pipeline
+from portal.media.models import StoredFile
+from portal.media.storage import FileStore
+from portal.reviews import queries as reviews
+
+POEM_LIMIT = 10_000
+
+
+class NothingToSend(Exception):
+    """A form with no answers yet."""
+
+
+def review_day(child: Child) -> date:
+    review = reviews.next_reviews([child.id]).get(child.id)
+    if review is None:
+        return date.today()
+    return review.scheduled_for.date() if review.scheduled_for else review.due_on
+
+
+def suggested_questionnaire(child: Child) -> str:
+    """The form for the child's age on the day of their next review."""
+    return for_age(child.age_on(review_day(child))).id
+
+
+def _next_review_id(child: Child) -> int | None:
+    review = reviews.next_reviews([child.id]).get(child.id)
+    return review.id if review else None
+
+
+def start_form(child: Child, by: Account, questionnaire: str | None = None,
+               language: str = "en") -> Submission:
+    form = Submission(child_id=child.id, kind=Kind.FORM.value, status="draft",
+                      questionnaire=questionnaire or suggested_questionnaire(child),
+                      review_id=_next_review_id(child), answers={}, entered_by_id=by.id,
+                      language=language)
+    db.session().add(form)
+    db.session().flush()
+    return form
+
+
+def switch_questionnaire(form: Submission, questionnaire: str) -> None:
+    """Answers to questions the two forms share are kept."""
+    if questionnaire not in QUESTIONNAIRES:
+        raise ValueError(questionnaire)
+    form.questionnaire = questionnaire
+
+
+def save_answer(form: Submission, question: Question, value, status: str) -> None:
+    """Record one answer ("answered", "not_sure" or "skipped") and keep the draft."""
+    answers = dict(form.answers or {})
+    answers[question.id] = {"value": value, "status": status}
+    form.answers = answers
+    if question.id == "helped" and status == "answered":
+        form.helped_by = None if value == "no" else value
+    form.updated_at = utcnow()
+
+
+def answered_count(form: Submission) -> int:
+    return sum(1 for a in (form.answers or {}).values()
+               if a.get("status") == "answered" and a.get("value") not in (None, "", [], NOT_SURE))
+
+
+def send(item: Submission) -> None:
+    if item.kind == Kind.FORM.value and answered_count(item) == 0:
+        raise NothingToSend
+    item.status = "sent"
+    item.sent_at = utcnow()
+    audit.record("child.sent", actor_id=item.entered_by_id, child_id=item.child_id,
+                 subject=f"submission:{item.id}", kind=item.kind)
+
+
+def add_poem(child: Child, by: Account, title: str, text: str, visibility: Visibility,
+             language: str) -> Submission:
+    poem = Submission(child_id=child.id, kind=Kind.POEM.value, title=title or None,
+                      body=text[:POEM_LIMIT], visibility=Visibility(visibility).value,
+                      review_id=_next_review_id(child), entered_by_id=by.id, language=language)
+    db.session().add(poem)
+    db.session().flush()
+    send(poem)
+    return poem
+
+
+def _store() -> FileStore:
+    return FileStore(current_app.config["PORTAL"].upload_dir)
+
+
+def add_file(child: Child, by: Account, kind: Kind, data: bytes, *, title: str = "",
+             words: str = "", visibility: Visibility = Visibility.ISRO,
+             language: str = "en", original_name: str | None = None) -> Submission:
+    """Check, re-encode and store a picture or voice note, then commit the row.
+
+    Raises pipeline.UploadRefused for anything that is not a picture or sound we accept.
+    If the database write fails, the stored files are removed: no orphans.
+    """
+    store = _store()
+    if kind is Kind.PICTURE:
+        image = pipeline.process_image(data)
+        names = [store.save(image.data, image.extension),
+                 store.save(image.thumbnail, image.extension)]
+        stored = StoredFile(kind="image", name=names[0], thumbnail_name=names[1],
+                            content_type=image.content_type, size_bytes=len(image.data),
+                            width=image.width, height=image.height,
+                            source_format=image.source_format)
+        body = image.data
+    else:
+        sound = pipeline.process_audio(data)
+        names = [store.save(sound.data, sound.extension)]
+        stored = StoredFile(kind="audio", name=names[0], content_type=sound.content_type,
+                            size_bytes=len(sound.data), duration_seconds=sound.duration_seconds,
+                            source_format=sound.extension)
+        body = sound.data
+    stored.sha256 = hashlib.sha256(body).hexdigest()
+    stored.child_id, stored.created_by_id = child.id, by.id
+    try:
+        session = db.session()
+        session.add(stored)
+        session.flush()
+        item = Submission(child_id=child.id, kind=kind.value, title=title or None,
+                          body=words or None, file_id=stored.id,
+                          visibility=Visibility(visibility).value,
+                          review_id=_next_review_id(child), entered_by_id=by.id,
+                          language=language)
+        session.add(item)
+        session.flush()
+        send(item)
+        session.commit()
+    except BaseException:
+        db.session().rollback()
+        for name in names:
+            store.delete(name)
+        raise
+    return item
