@@ -94,6 +94,7 @@ def load(password: str | None = None, totp_secret: str | None = None) -> DemoSig
     add_review(leo, today + timedelta(days=40))
 
     db.session().commit()
+    _things_sent(sam, mia, amir)
     return DemoSignIns(password, totp_secret, [
         ("isro.demo", "ISRO (reviewing officer) for Sam, Mia, Amir and Ruby"),
         ("isro2.demo", "another ISRO, for Leo"),
@@ -105,3 +106,44 @@ def load(password: str | None = None, totp_secret: str | None = None) -> DemoSig
         ("carer.demo", "foster carer for Mia and Ruby (2, no sign-in)"),
         ("advocate.demo", "advocate for Sam"),
     ])
+
+
+def _drawing() -> bytes:
+    """A child's drawing of a house in the sun, made here so no image ships in the repo."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (640, 480), (250, 250, 245))
+    pen = ImageDraw.Draw(image)
+    pen.ellipse((480, 40, 580, 140), fill=(255, 210, 40))
+    pen.rectangle((160, 220, 400, 420), outline=(40, 40, 40), width=6, fill=(240, 160, 120))
+    pen.polygon([(140, 230), (280, 110), (420, 230)], outline=(40, 40, 40), fill=(200, 60, 60))
+    pen.rectangle((250, 320, 310, 420), fill=(90, 60, 30))
+    pen.line((0, 420, 640, 420), fill=(60, 160, 60), width=10)
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def _things_sent(sam, mia, amir) -> None:
+    """What the demo children have already sent for their next review."""
+    from portal.consultations import operations as views_sent
+    from portal.consultations.models import Kind, Visibility
+    from portal.consultations.questionnaires import QUESTIONNAIRES
+
+    views_sent.add_file(sam, sam.account, Kind.PICTURE, _drawing(), title="My house",
+                        words="This is where I live now. I like my room.",
+                        visibility=Visibility.ISRO_AND_CARER)
+    views_sent.add_poem(sam, sam.account, "Sundays",
+                        "On Sundays I see my mum.\nI wish it was more than two hours.\n"
+                        "I want to tell her about football.", Visibility.ISRO, "en")
+    form = views_sent.start_form(mia, mia.account, language="en")
+    young = QUESTIONNAIRES[form.questionnaire]
+    for question_id, value in (("home_feel", "great"), ("school_feel", "ok"),
+                               ("worries", "I miss my brother"), ("helped", "carer")):
+        views_sent.save_answer(form, young.question(question_id), value, "answered")
+    views_sent.send(form)
+    views_sent.add_poem(amir, amir.account, "بيتي",
+                        "أريد أن أبقى في هذه المدرسة.\nأحب كرة القدم.", Visibility.ISRO, "ar")
+    db.session().commit()

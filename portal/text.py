@@ -14,4 +14,5 @@ ALLOWED_TAGS: frozenset[str] = frozenset()
 def typed_text(value: str | None) -> Markup:
     if not value:
         return Markup("")
-    return Markup(bleach.clean(str(value), tags=ALLOWED_TAGS, attributes={}, strip=False))
+    # Safe by construction: bleach has escaped every tag (the allow-list is empty).
+    return Markup(bleach.clean(str(value), tags=ALLOWED_TAGS, attributes={}, strip=False))  # noqa: S704

@@ -4,10 +4,10 @@ Revision ID: 0002_views
 Revises: 0001_foundation
 Create Date: 2026-11-26 15:22:47.353313
 """
-from alembic import op
 import sqlalchemy as sa
-import portal.db
+from alembic import op
 
+import portal.db
 
 revision = '0002_views'
 down_revision = '0001_foundation'

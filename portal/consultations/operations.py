@@ -100,7 +100,7 @@ def _store() -> FileStore:
 
 def add_file(child: Child, by: Account, kind: Kind, data: bytes, *, title: str = "",
              words: str = "", visibility: Visibility = Visibility.ISRO,
-             language: str = "en", original_name: str | None = None) -> Submission:
+             language: str = "en") -> Submission:
     """Check, re-encode and store a picture or voice note, then commit the row.
 
     Raises pipeline.UploadRefused for anything that is not a picture or sound we accept.
@@ -121,7 +121,7 @@ def add_file(child: Child, by: Account, kind: Kind, data: bytes, *, title: str =
         names = [store.save(sound.data, sound.extension)]
         stored = StoredFile(kind="audio", name=names[0], content_type=sound.content_type,
                             size_bytes=len(sound.data), duration_seconds=sound.duration_seconds,
-                            source_format=sound.extension)
+                            source_format=sound.source_format)
         body = sound.data
     stored.sha256 = hashlib.sha256(body).hexdigest()
     stored.child_id, stored.created_by_id = child.id, by.id

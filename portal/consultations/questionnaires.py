@@ -188,7 +188,8 @@ def _older(more: tuple[Question, ...] = ()) -> tuple[Question, ...]:
 LEAVING_CARE = (
     words("leaving_home", "leaving", _l("Where do you want to live when you leave care?")),
     faces("leaving_money", "leaving", _l("How do you feel about managing money?")),
-    words("leaving_work", "leaving", _l("What do you want to do next: education, training or work?")),
+    words("leaving_work", "leaving",
+          _l("What do you want to do next: education, training or work?")),
     words("leaving_support", "leaving", _l("Who can you turn to for help?")),
 )
 
@@ -199,10 +200,11 @@ TEEN_EXTRA = (
 QUESTIONNAIRES: dict[str, Questionnaire] = {q.id: q for q in (
     Questionnaire("4-7", _l("Short form with faces"), _l("A few questions, with faces to choose."),
                   range(4, 8), YOUNG),
-    Questionnaire("8-12", _l("Form for ages 8 to 12"), _l("Questions about your life and your review."),
-                  range(8, 13), _older()),
-    Questionnaire("13-15", _l("Form for ages 13 to 15"), _l("Fuller questions about your life and plans."),
-                  range(13, 16), _older(TEEN_EXTRA)),
+    Questionnaire("8-12", _l("Form for ages 8 to 12"),
+                  _l("Questions about your life and your review."), range(8, 13), _older()),
+    Questionnaire("13-15", _l("Form for ages 13 to 15"),
+                  _l("Fuller questions about your life and plans."), range(13, 16),
+                  _older(TEEN_EXTRA)),
     Questionnaire("16-17", _l("Form for ages 16 and 17"),
                   _l("The same, plus questions about leaving care."),
                   range(16, 19), _older(TEEN_EXTRA + LEAVING_CARE)),

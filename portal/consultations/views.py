@@ -1,15 +1,19 @@
 """Before my review: the child's form, pictures, poems and voice notes, and My things."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from portal import access, audit, db
 from portal.accounts.models import Role
 from portal.consultations import operations, queries
-from portal.consultations.forms import (ChooseFormForm, PictureForm, PoemForm, VoiceForm,
-                                        question_form)
+from portal.consultations.forms import (
+    ChooseFormForm,
+    PictureForm,
+    PoemForm,
+    VoiceForm,
+    question_form,
+)
 from portal.consultations.models import Kind, Submission
 from portal.consultations.questionnaires import NOT_SURE, QUESTIONNAIRES, SECTIONS
 from portal.i18n import current_locale
@@ -168,7 +172,7 @@ def _upload(kind: Kind, form, template: str):
                 _child(), current_user, kind, upload.read(),
                 title=form.title.data or "", words=getattr(form, "words", None) and
                 form.words.data or "", visibility=form.visibility.data,
-                language=current_locale().code, original_name=upload.filename)
+                language=current_locale().code)
         except pipeline.UploadRefused as refused:
             form.file.errors.append(str(refused.message))
         else:

@@ -21,9 +21,9 @@ AUDIO_BRANDS = {b"M4A ", b"M4B ", b"mp41", b"mp42", b"isom", b"iso2", b"iso3", b
                 b"iso5", b"iso6", b"dash", b"mp4 ", b"msnv"}
 AUDIO_CODECS = {b"mp4a", b"Opus"}
 
-# Boxes a player needs; every other box at these levels becomes "free".
-_KEEP_TOP = {b"ftyp", b"styp", b"moov", b"mdat", b"moof", b"mfra", b"sidx", b"free", b"skip",
-             b"wide"}
+# Boxes a player needs; every other box at these levels becomes "free", zeroed (existing
+# free, skip and wide boxes too: padding can hide anything).
+_KEEP_TOP = {b"ftyp", b"styp", b"moov", b"mdat", b"moof", b"mfra", b"sidx"}
 _KEEP_MOOV = {b"mvhd", b"trak", b"mvex", b"iods"}
 _KEEP_TRAK = {b"tkhd", b"mdia", b"edts", b"tref"}
 _KEEP_MDIA = {b"mdhd", b"hdlr", b"minf"}

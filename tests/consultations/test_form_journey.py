@@ -94,7 +94,8 @@ def test_nothing_typed_gives_an_error_and_too_much_keeps_the_words(app, isro_and
     _start(client)
     empty = _answer(client, "/my-say/form/home_more", {"answer": "", "action": "next"})
     page = empty.get_data(as_text=True)
-    assert "<title>Error:" in page and '<a href="#answer">Write your answer, or press Skip</a>' in page
+    assert "<title>Error:" in page
+    assert '<a href="#answer">Write your answer, or press Skip</a>' in page
     long = "I like it here. " * 200
     response = _answer(client, "/my-say/form/home_more", {"answer": long, "action": "next"})
     assert "less than 2000 characters" in response.get_data(as_text=True)

@@ -1,7 +1,7 @@
 """Forms are data: every band covers the sections the review team asks about."""
 import pytest
 
-from portal.consultations.questionnaires import (FACES, QUESTIONNAIRES, SECTIONS, for_age)
+from portal.consultations.questionnaires import FACES, QUESTIONNAIRES, SECTIONS, for_age
 
 
 @pytest.mark.parametrize(("age", "band"), [(4, "4-7"), (7, "4-7"), (8, "8-12"), (12, "8-12"),

@@ -1,4 +1,5 @@
-"""Drawings, photos and voice notes through the one upload pipeline, served only to those allowed."""
+"""Drawings, photos and voice notes through the one upload pipeline, shown only to those
+allowed."""
 import io
 import wave
 

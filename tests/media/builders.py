@@ -43,12 +43,12 @@ def srgb_icc() -> bytes:
     return ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
 
 
-def photo(size: tuple[int, int] = (640, 480)) -> Image.Image:
+def photo(size: tuple[int, int] = (640, 480), *, grain: int = 24) -> Image.Image:
     """A photo-like RGB picture: a gradient with some grain."""
-    width, height = size
     gradient = Image.linear_gradient("L").resize(size)
-    grain = Image.effect_noise(size, 24)
-    return Image.merge("RGB", (gradient, grain, gradient.transpose(Image.Transpose.FLIP_LEFT_RIGHT)))
+    noise = Image.effect_noise(size, grain)
+    mirrored = gradient.transpose(Image.Transpose.FLIP_LEFT_RIGHT)
+    return Image.merge("RGB", (gradient, noise, mirrored))
 
 
 def jpeg(image: Image.Image, **params) -> bytes:
@@ -65,14 +65,16 @@ def phone_jpeg(size: tuple[int, int] = (640, 480), *, orientation: int | None = 
                 quality=quality)
 
 
-def sideways_jpeg() -> bytes:
-    """Stored 200x100, red on the left and blue on the right, with Orientation 6.
+def sideways(width: int = 200, height: int = 100) -> Image.Image:
+    """Red on the left half, blue on the right: stored as a phone held sideways stores it."""
+    image = Image.new("RGB", (width, height), (0, 0, 255))
+    image.paste((255, 0, 0), (0, 0, width // 2, height))
+    return image
 
-    Shown upright it is 100x200 with red at the top: the phone was turned a quarter.
-    """
-    image = Image.new("RGB", (200, 100), (0, 0, 255))
-    image.paste((255, 0, 0), (0, 0, 100, 100))
-    return jpeg(image, exif=phone_exif(orientation=6), quality=95)
+
+def sideways_jpeg(width: int = 200, height: int = 100) -> bytes:
+    """With EXIF Orientation 6: shown upright it is tall, with red at the top."""
+    return jpeg(sideways(width, height), exif=phone_exif(orientation=6), quality=95)
 
 
 def heic(image: Image.Image, **params) -> bytes:

@@ -85,6 +85,25 @@ def test_iphone_voice_memo_loses_its_tags_and_location_atom():
     assert result.duration_seconds == pytest.approx(4.0, abs=0.03)
 
 
+def test_boxes_a_player_does_not_need_are_emptied_in_an_m4a():
+    original = builders.m4a(1.0)
+    hidden = builders.box(b"free", b"<script>alert(1)</script>") + builders.box(
+        b"uuid", b"\xbe\x7a\xcf\xcb\x97\xa9\x42\xe8\x9c\x71\x99\x94\x91\xe3\xaf\xac" + builders.XMP)
+
+    result = process_audio(original + hidden)
+
+    assert b"script" not in result.data and b"xmpmeta" not in result.data
+    assert len(result.data) == len(original + hidden)
+
+
+def test_m4a_with_bytes_that_are_not_boxes_after_it_is_refused():
+    assert refusal(builders.m4a(1.0) + b"<html>not a box</html>").reason == "unreadable"
+
+
+def test_cut_off_m4a_is_refused():
+    assert refusal(builders.m4a(1.0)[:-20]).reason == "unreadable"
+
+
 def test_safari_fragmented_recording_is_measured_from_its_fragments():
     result = process_audio(builders.m4a(2.0, fragmented=True))
 

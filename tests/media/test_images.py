@@ -47,14 +47,21 @@ def test_phone_photo_loses_its_gps_and_every_other_tag():
     assert_no_metadata(result.thumbnail)
 
 
-def test_sideways_phone_photo_comes_out_upright():
-    result = process_image(builders.sideways_jpeg())
+@pytest.mark.parametrize(("original", "upright_size"), [
+    (builders.sideways_jpeg(), (100, 200)),
+    (builders.sideways_jpeg(3000, 1000), (683, MAX_LONG_SIDE)),
+    (builders.heic(builders.sideways(), exif=builders.phone_exif(orientation=6).tobytes()),
+     (100, 200)),
+], ids=["jpeg", "big jpeg", "heic"])
+def test_sideways_phone_photo_comes_out_upright(original, upright_size):
+    result = process_image(original)
 
     upright = Image.open(io.BytesIO(result.data)).convert("RGB")
-    assert upright.size == (100, 200) == (result.width, result.height)
-    red, _, blue = upright.getpixel((50, 20))
+    assert upright.size == upright_size == (result.width, result.height)
+    width, height = upright_size
+    red, _, blue = upright.getpixel((width // 2, height // 10))
     assert red > 200 and blue < 60  # red on top
-    red, _, blue = upright.getpixel((50, 180))
+    red, _, blue = upright.getpixel((width // 2, height * 9 // 10))
     assert blue > 200 and red < 60
     assert_no_metadata(result.data)
 
