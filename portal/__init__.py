@@ -75,11 +75,13 @@ def _init_login(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from portal.accounts.views import bp as accounts
     from portal.consultations.views import bp as consultations
+    from portal.messages.views import bp as messages
     from portal.pages.views import bp as pages
 
     app.register_blueprint(pages)
     app.register_blueprint(accounts)
     app.register_blueprint(consultations)
+    app.register_blueprint(messages)
 
 
 def _template_helpers(app: Flask) -> None:

@@ -37,6 +37,12 @@ class Config:
     base_url: str = "http://127.0.0.1:5000"
     # How many reverse proxies sit in front (their X-Forwarded-For/-Proto are trusted).
     proxy_count: int = 0
+    smtp_host: str | None = None
+    smtp_port: int = 587
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_from: str = "My Say <no-reply@mysay.invalid>"
+    smtp_starttls: bool = True
     demo_password: str | None = None
     demo_totp_secret: str | None = None
     extra: dict = field(default_factory=dict)
@@ -67,6 +73,13 @@ class Config:
             absolute_hours=int(env.get("PORTAL_ABSOLUTE_HOURS", 12)),
             base_url=env.get("PORTAL_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
             proxy_count=int(env.get("PORTAL_PROXY_COUNT", 0)),
+            smtp_host=env.get("PORTAL_SMTP_HOST") or None,
+            smtp_port=int(env.get("PORTAL_SMTP_PORT", 587)),
+            smtp_username=env.get("PORTAL_SMTP_USERNAME") or None,
+            smtp_password=env.get("PORTAL_SMTP_PASSWORD") or None,
+            smtp_from=env.get("PORTAL_SMTP_FROM", "My Say <no-reply@mysay.invalid>"),
+            smtp_starttls=env.get("PORTAL_SMTP_STARTTLS", "1").lower() not in ("0", "false",
+                                                                              "no"),
             demo_password=env.get("PORTAL_DEMO_PASSWORD") or None,
             demo_totp_secret=env.get("PORTAL_DEMO_TOTP_SECRET") or None,
         )

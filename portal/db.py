@@ -64,8 +64,22 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 def init_app(app: Flask, url: str) -> None:
     engine = make_engine(url)
     app.extensions["portal.engine"] = engine
-    app.extensions["portal.sessionmaker"] = sessionmaker(engine, expire_on_commit=False)
+    maker = sessionmaker(engine, expire_on_commit=False)
+    event.listen(maker, "after_commit", _run_after_commit)
+    event.listen(maker, "after_rollback", lambda s: s.info.pop("after_commit", None))
+    app.extensions["portal.sessionmaker"] = maker
     app.teardown_appcontext(_close_session)
+
+
+def after_commit(callback) -> None:
+    """Run ``callback`` once this request's transaction has committed (never if it fails):
+    for emails, which must not go out about something that was not saved."""
+    session().info.setdefault("after_commit", []).append(callback)
+
+
+def _run_after_commit(db_session: Session) -> None:
+    for callback in db_session.info.pop("after_commit", []):
+        callback()
 
 
 def engine() -> Engine:

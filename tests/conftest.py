@@ -90,6 +90,7 @@ def clean_store(request):
     if upload_dir.exists():
         shutil.rmtree(upload_dir)
     upload_dir.mkdir()
+    shutil.rmtree(application.config["PORTAL"].instance_dir / "outbox", ignore_errors=True)
 
 
 @pytest.fixture

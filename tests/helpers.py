@@ -105,6 +105,22 @@ class Factory:
             return views_sent.add_file(child, child.account, Kind.PICTURE, png_bytes(size),
                                        title="My drawing", visibility=visibility)
 
+    def message(self, child: Child, body: str, *, author: Account | None = None, **kw):
+        """A message from the child (or ``author``) to the child's ISRO."""
+        from portal.messages import operations as conversations
+
+        with self.app.app_context():
+            child = db.session().merge(child)
+            author = db.session().merge(author) if author else child.account
+            conversation = conversations.conversation_for(child, author)
+            return conversations.send(conversation, author, body, **kw)
+
+    def open_flag_ids(self, child: Child) -> list[int]:
+        from portal.messages import queries as conversations
+
+        with self.app.app_context():
+            return [flag.id for flag in conversations.open_flags(child.id)]
+
     def link(self, account: Account, child: Child, *, ended: bool = False):
         with self.app.app_context():
             account, child = db.session().merge(account), db.session().merge(child)

@@ -11,7 +11,7 @@ import pytest
 from werkzeug.routing import Rule as UrlRule
 
 from portal.accounts.models import Role
-from tests.helpers import csrf_token, sign_in
+from tests.helpers import csrf_token, png_bytes, sign_in
 
 ROLES = [None, *Role]  # None: signed out
 
@@ -38,7 +38,9 @@ def test_a_route_without_a_rule_is_refused(app, client):
 def _url(rule: UrlRule, world: dict) -> str:
     """The route's address about the stranger child: their id, their picture's id."""
     known = {"child_id": world["stranger"].id, "submission_id": world["stranger_picture"],
-             "variant": "full", "question_id": "home_feel"}
+             "variant": "full", "question_id": "home_feel",
+             "conversation_id": world["stranger_conversation"], "flag_id": world["stranger_flag"],
+             "message_id": world["stranger_message"], "account_id": world["other_isro"].id}
     return rule.build({arg: known.get(arg, 999_999) for arg in rule.arguments})[1]
 
 
@@ -51,7 +53,7 @@ def _expected(rule_decl, role: Role | None) -> set[int]:
         return {403}
     if rule_decl.child_arg or rule_decl.subject_arg:
         return {200, 302, 400} if role is Role.MANAGER else {404}
-    return {200, 204, 302, 400}
+    return {200, 204, 302, 400, 404}  # 404: nothing there for this person, not a refusal
 
 
 @pytest.fixture
@@ -67,8 +69,11 @@ def world(make):
     make.link(advocate, own)
     stranger = make.child(9, isro=other_isro, username="stranger.child9", name="Alex")
     picture = make.picture(stranger, visibility="isro_and_carer")
-    return {"isro": isro, "carer": carer, "advocate": advocate, "own": own,
-            "stranger": stranger, "stranger_picture": picture.id}
+    message = make.message(stranger, "I am scared at home", attachment=png_bytes())
+    return {"isro": isro, "other_isro": other_isro, "carer": carer, "advocate": advocate,
+            "own": own, "stranger": stranger, "stranger_picture": picture.id,
+            "stranger_conversation": message.conversation_id, "stranger_message": message.id,
+            "stranger_flag": make.open_flag_ids(stranger)[0]}
 
 
 def _client_for(app, role: Role | None, world):

@@ -18,6 +18,10 @@ def child(child_id: int) -> Child | None:
     return db.session().get(Child, child_id)
 
 
+def account(account_id: int) -> Account | None:
+    return db.session().get(Account, account_id)
+
+
 def current_links(child_id: int, today: date | None = None) -> list[Link]:
     today = today or date.today()
     return list(db.session().scalars(

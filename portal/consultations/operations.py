@@ -7,7 +7,7 @@ from datetime import date
 
 from flask import current_app
 
-from portal import audit, db
+from portal import audit, db, notify
 from portal.accounts.models import Account, Child
 from portal.consultations.models import Kind, Submission, Visibility
 from portal.consultations.questionnaires import NOT_SURE, QUESTIONNAIRES, Question, for_age
@@ -15,6 +15,7 @@ from portal.db import utcnow
 from portal.media import pipeline
 from portal.media.models import StoredFile
 from portal.media.storage import FileStore
+from portal.messages.operations import check_submission
 from portal.reviews import queries as reviews
 
 POEM_LIMIT = 10_000
@@ -79,6 +80,13 @@ def send(item: Submission) -> None:
         raise NothingToSend
     item.status = "sent"
     item.sent_at = utcnow()
+    typed = [str(a.get("value")) for a in (item.answers or {}).values()
+             if a.get("status") == "answered" and isinstance(a.get("value"), str)]
+    db.session().flush()
+    flagged = check_submission(item.child, item.id, [item.title or "", item.body or "", *typed])
+    if flagged:
+        item_isro = item.child.isro
+        db.after_commit(lambda: notify.tell_staff(item_isro, notify.FLAG))
     audit.record("child.sent", actor_id=item.entered_by_id, child_id=item.child_id,
                  subject=f"submission:{item.id}", kind=item.kind)
 

@@ -11,6 +11,8 @@ from portal.accounts import queries as people
 from portal.accounts.forms import EmptyForm
 from portal.accounts.models import Role
 from portal.consultations import queries as views_sent
+from portal.messages import queries as conversations
+from portal.messages.forms import ClearFlagForm
 from portal.reviews import queries as reviews
 
 bp = Blueprint("pages", __name__)
@@ -24,6 +26,9 @@ def home():
     upcoming = reviews.next_reviews(c.id for c in children)
     context = {"children": children, "upcoming": upcoming, "today": date.today(),
                "review_status": reviews.status}
+    context["unread"] = conversations.unread_count(current_user)
+    if role.is_staff:
+        context["inbox"] = conversations.inbox(current_user)
     if role is Role.CHILD:
         child = children[0] if children else None
         return render_template("pages/home_child.html", child=child,
@@ -52,7 +57,7 @@ def child(child_id: int):
     return render_template(
         "pages/child.html", child=record, reviews=reviews.reviews_of(child_id),
         sent=views_sent.for_review(child_id, upcoming.id if upcoming else None),
-        upcoming=upcoming,
+        upcoming=upcoming, flags=conversations.flags_of(child_id), clear_form=ClearFlagForm(),
         links=people.current_links(child_id), today=date.today(), form=EmptyForm(),
         review_status=reviews.status,
     )

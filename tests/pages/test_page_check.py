@@ -21,7 +21,10 @@ def crawl(client, start=ALWAYS, *, headers=None) -> dict[str, str]:
         path = queue.pop(0)
         if path in seen or path.startswith(NOT_FOLLOWED):
             continue
-        response = client.get(path, headers=headers or {})
+        response = client.get(path, headers=headers or {}, follow_redirects=True)
+        path = response.request.path  # a redirect (e.g. /messages) lands on a real page
+        if path in seen:
+            continue
         assert response.status_code == 200, f"{path} answered {response.status_code}"
         if path.startswith("/files/"):
             assert response.mimetype.startswith(("image/", "audio/")), path

@@ -1,0 +1,155 @@
+"""Every write about messages: sending, reading, flags, the ISRO's page."""
+from __future__ import annotations
+
+import hashlib
+
+from flask import current_app
+
+from portal import audit, db, notify
+from portal.accounts.models import Account, Child, Role
+from portal.db import utcnow
+from portal.media import pipeline
+from portal.media.models import StoredFile
+from portal.media.storage import FileStore
+from portal.messages import queries
+from portal.messages.models import Conversation, Flag, IsroProfile, Message, Side
+from portal.messages.safety import unsafe_words
+
+MESSAGE_LIMIT = 2000
+
+
+def conversation_for(child: Child, participant: Account) -> Conversation:
+    found = queries.find_conversation(child.id, participant.id)
+    if found is None:
+        found = Conversation(child_id=child.id, participant_id=participant.id,
+                             side=Side(participant.role).value)
+        db.session().add(found)
+        db.session().flush()
+    return found
+
+
+def _store() -> FileStore:
+    return FileStore(current_app.config["PORTAL"].upload_dir)
+
+
+def _stored_attachment(child: Child, author: Account, data: bytes) -> tuple[StoredFile, list]:
+    """A picture or a voice note, judged by its content, through the one pipeline."""
+    store = _store()
+    try:
+        image = pipeline.process_image(data)
+    except pipeline.UploadRefused as not_a_picture:
+        if not_a_picture.reason != "unreadable":
+            raise
+        sound = pipeline.process_audio(data)
+        name = store.save(sound.data, sound.extension)
+        return StoredFile(kind="audio", name=name, content_type=sound.content_type,
+                          size_bytes=len(sound.data), duration_seconds=sound.duration_seconds,
+                          source_format=sound.source_format, sha256=_sha(sound.data),
+                          child_id=child.id, created_by_id=author.id), [name]
+    names = [store.save(image.data, image.extension), store.save(image.thumbnail,
+                                                                 image.extension)]
+    return StoredFile(kind="image", name=names[0], thumbnail_name=names[1],
+                      content_type=image.content_type, size_bytes=len(image.data),
+                      width=image.width, height=image.height, source_format=image.source_format,
+                      sha256=_sha(image.data), child_id=child.id, created_by_id=author.id), names
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def send(conversation: Conversation, author: Account, body: str, *, language: str = "en",
+         feels_unsafe: bool = False, attachment: bytes | None = None) -> Message:
+    """Send a message (and its attachment) in one transaction, raise flags, tell staff.
+
+    Commits. Raises pipeline.UploadRefused for an attachment we cannot accept.
+    """
+    names: list[str] = []
+    session = db.session()
+    try:
+        stored = None
+        if attachment:
+            stored, names = _stored_attachment(conversation.child, author, attachment)
+            session.add(stored)
+            session.flush()
+        message = Message(conversation_id=conversation.id, author_id=author.id,
+                          body=body[:MESSAGE_LIMIT], language=language,
+                          feels_unsafe=feels_unsafe, file_id=stored.id if stored else None)
+        session.add(message)
+        session.flush()
+        conversation.last_message_at = message.created_at
+        from_participant = author.id == conversation.participant_id
+        if from_participant:
+            conversation.participant_read_at = message.created_at
+        else:
+            conversation.staff_read_at = message.created_at
+        flagged = from_participant and _raise_flags(conversation.child_id, body, feels_unsafe,
+                                                    message_id=message.id)
+        audit.record("message.sent", actor_id=author.id, child_id=conversation.child_id,
+                     subject=f"conversation:{conversation.id}")
+        if from_participant:
+            isro = conversation.child.isro
+            db.after_commit(lambda: notify.tell_staff(
+                isro, notify.FLAG if flagged else notify.NEW_MESSAGE))
+        session.commit()
+    except BaseException:
+        session.rollback()
+        for name in names:
+            _store().delete(name)
+        raise
+    return message
+
+
+def _raise_flags(child_id: int, text: str | None, ticked: bool, *, message_id: int | None = None,
+                 submission_id: int | None = None) -> bool:
+    found = unsafe_words(text)
+    if ticked:
+        db.session().add(Flag(child_id=child_id, message_id=message_id,
+                              submission_id=submission_id, reason="ticked"))
+    if found:
+        db.session().add(Flag(child_id=child_id, message_id=message_id,
+                              submission_id=submission_id, reason="words",
+                              matched=", ".join(found)[:200]))
+    return bool(ticked or found)
+
+
+def check_submission(child: Child, submission_id: int, texts: list[str]) -> bool:
+    """Flag a form answer or poem whose words suggest the child is unsafe (caller commits)."""
+    return _raise_flags(child.id, "\n".join(texts), False, submission_id=submission_id)
+
+
+def mark_read(conversation: Conversation, reader: Account) -> None:
+    if reader.id == conversation.participant_id:
+        conversation.participant_read_at = utcnow()
+    elif reader.role_enum is Role.ISRO:
+        conversation.staff_read_at = utcnow()
+
+
+def clear_flag(flag: Flag, by: Account, note: str) -> None:
+    if not note.strip():
+        raise ValueError("a note is needed to clear a flag")
+    flag.cleared_at, flag.cleared_by_id, flag.clear_note = utcnow(), by.id, note.strip()
+    audit.record("flag.cleared", actor_id=by.id, child_id=flag.child_id, subject=f"flag:{flag.id}")
+
+
+def save_profile(isro: Account, about: str, working_hours: str,
+                 photo: bytes | None = None) -> IsroProfile:
+    """Commits, so that a new photo and the row land together."""
+    profile = queries.profile(isro.id) or IsroProfile(account_id=isro.id)
+    profile.about, profile.working_hours = about or None, working_hours or None
+    old, new = profile.photo_name, None
+    if photo:
+        image = pipeline.process_image(photo)
+        new = _store().save(image.thumbnail, image.extension)
+        profile.photo_name = new
+    db.session().add(profile)
+    try:
+        db.session().commit()
+    except BaseException:
+        db.session().rollback()
+        if new:
+            _store().delete(new)
+        raise
+    if new and old:
+        _store().delete(old)
+    return profile

@@ -1,0 +1,171 @@
+"""Messages: a child, carer or advocate with the child's ISRO; the ISRO's inbox; flags."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from portal import access, audit, db
+from portal.accounts import queries as people
+from portal.accounts.models import Role
+from portal.i18n import current_locale
+from portal.media import pipeline
+from portal.media.serving import send_stored
+from portal.media.storage import FileStore
+from portal.messages import operations, queries
+from portal.messages.forms import ClearFlagForm, MessageForm, ProfileForm, ReplyForm
+from portal.security import limiter
+
+bp = Blueprint("messages", __name__)
+access.register_subject("conversation_id", queries.may_see_id)
+access.register_subject("flag_id", queries.may_see_flag)
+PARTICIPANTS = (Role.CHILD, Role.CARER, Role.ADVOCATE)
+STAFF = (Role.ISRO, Role.MANAGER)
+# Generous for a child with a lot to say; stops a flood (or a stuck button).
+SEND_LIMIT = "10 per minute;60 per hour"
+
+
+def _sender_key() -> str:
+    return f"send:{current_user.id}"
+
+
+@bp.route("/messages")
+@access.allow(*PARTICIPANTS)
+def index():
+    children = people.children_for(current_user)
+    if current_user.role_enum is Role.CHILD and children:
+        return redirect(url_for(".thread", child_id=children[0].id))
+    return render_template("messages/index.html", children=children)
+
+
+@bp.route("/messages/about/<int:child_id>", methods=["GET", "POST"])
+@access.allow(*PARTICIPANTS, child="child_id")
+@limiter.limit(SEND_LIMIT, key_func=_sender_key, methods=["POST"])
+def thread(child_id: int):
+    child = people.child(child_id)
+    conversation = queries.find_conversation(child_id, current_user.id)
+    form = MessageForm()
+    if current_user.role_enum is not Role.CHILD:
+        del form.feels_unsafe
+    if form.validate_on_submit():
+        conversation = conversation or operations.conversation_for(child, current_user)
+        upload = form.attachment.data
+        try:
+            operations.send(conversation, current_user, form.body.data,
+                            language=current_locale().code,
+                            feels_unsafe=bool(getattr(form, "feels_unsafe", None) and
+                                              form.feels_unsafe.data),
+                            attachment=upload.read() if upload else None)
+        except pipeline.UploadRefused as refused:
+            form.attachment.errors.append(str(refused.message))
+        else:
+            flash(_("Sent. Your ISRO will read it in office hours."))
+            return redirect(url_for(".thread", child_id=child_id))
+    if conversation is not None and not form.errors:
+        operations.mark_read(conversation, current_user)
+        db.session().commit()
+    return render_template("messages/thread.html", child=child, conversation=conversation,
+                           messages=queries.messages_in(conversation.id) if conversation else [],
+                           form=form)
+
+
+@bp.route("/inbox")
+@access.allow(*STAFF)
+def inbox():
+    return render_template("messages/inbox.html", rows=queries.inbox(current_user))
+
+
+@bp.route("/conversations/<int:conversation_id>", methods=["GET", "POST"])
+@access.allow(*STAFF, subject="conversation_id")
+@limiter.limit(SEND_LIMIT, key_func=_sender_key, methods=["POST"])
+def conversation(conversation_id: int):
+    item = queries.conversation(conversation_id)
+    form = ReplyForm()
+    if form.validate_on_submit():
+        operations.send(item, current_user, form.body.data, language=current_locale().code)
+        flash(_("Your reply is sent."))
+        return redirect(url_for(".conversation", conversation_id=conversation_id))
+    operations.mark_read(item, current_user)
+    audit.record("staff.viewed_messages", actor_id=current_user.id, child_id=item.child_id,
+                 subject=f"conversation:{item.id}")
+    db.session().commit()
+    return render_template("messages/conversation.html", item=item, form=form,
+                           messages=queries.messages_in(item.id),
+                           flagged=queries.flagged_message_ids(item.id),
+                           flags=queries.open_flags(item.child_id), clear_form=ClearFlagForm())
+
+
+@bp.route("/flags/<int:flag_id>/clear", methods=["POST"])
+@access.allow(*STAFF, subject="flag_id")
+def clear_flag(flag_id: int):
+    flag = queries.flag(flag_id)
+    form = ClearFlagForm()
+    if form.validate_on_submit():
+        operations.clear_flag(flag, current_user, form.note.data)
+        db.session().commit()
+        flash(_("The flag is cleared. Your note is kept with it."))
+    else:
+        flash(_("Write what you did before clearing the flag."))
+    return redirect(url_for("pages.child", child_id=flag.child_id) + "#flags")
+
+
+@bp.route("/message-files/<int:conversation_id>/<int:message_id>")
+@access.allow(*PARTICIPANTS, *STAFF, subject="conversation_id")
+def attachment(conversation_id: int, message_id: int):
+    message = next((m for m in queries.messages_in(conversation_id) if m.id == message_id), None)
+    if message is None or message.file is None:
+        abort(404)
+    if current_user.is_staff:
+        audit.record("staff.viewed_file", actor_id=current_user.id,
+                     child_id=message.conversation.child_id, subject=f"message:{message.id}")
+        db.session().commit()
+    store = FileStore(current_app.config["PORTAL"].upload_dir)
+    return send_stored(store, message.file.name, message.file.content_type)
+
+
+@bp.route("/meet-your-isro")
+@access.allow(*PARTICIPANTS)
+def meet_isro():
+    children = people.children_for(current_user)
+    isro = children[0].isro if children else None
+    return render_template("messages/meet.html", isro=isro,
+                           profile=queries.profile(isro.id) if isro else None)
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+@access.allow(Role.ISRO)
+def profile():
+    existing = queries.profile(current_user.id)
+    form = ProfileForm(obj=existing)
+    if form.validate_on_submit():
+        upload = form.photo.data
+        try:
+            operations.save_profile(current_user, form.about.data, form.working_hours.data,
+                                    upload.read() if upload else None)
+        except pipeline.UploadRefused as refused:
+            form.photo.errors.append(str(refused.message))
+        else:
+            flash(_("Your page is saved. This is how children see it."))
+            return redirect(url_for(".isro_page", account_id=current_user.id))
+    return render_template("messages/profile.html", form=form, profile=existing)
+
+
+@bp.route("/isro/<int:account_id>")
+@access.allow(Role.ISRO, Role.MANAGER)
+def isro_page(account_id: int):
+    """The ISRO's own preview of 'Meet your ISRO' (and a manager's)."""
+    isro = people.account(account_id)
+    if isro is None or isro.role_enum is not Role.ISRO:
+        abort(404)
+    return render_template("messages/meet.html", isro=isro, profile=queries.profile(account_id))
+
+
+@bp.route("/isro/<int:account_id>/photo")
+@access.signed_in
+def isro_photo(account_id: int):
+    found = queries.profile(account_id)
+    if found is None or not found.photo_name:
+        abort(404)
+    store = FileStore(current_app.config["PORTAL"].upload_dir)
+    return send_stored(store, found.photo_name, "image/jpeg" if found.photo_name.endswith(
+        ".jpg") else "image/png")
