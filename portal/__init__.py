@@ -1,7 +1,7 @@
 """My Say: children in care tell their reviewing officer what they think."""
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from flask import Flask, g, request, session
 from flask_babel import lazy_gettext as _l
@@ -77,11 +77,13 @@ def _register_blueprints(app: Flask) -> None:
     from portal.consultations.views import bp as consultations
     from portal.messages.views import bp as messages
     from portal.pages.views import bp as pages
+    from portal.reviews.views import bp as reviews
 
     app.register_blueprint(pages)
     app.register_blueprint(accounts)
     app.register_blueprint(consultations)
     app.register_blueprint(messages)
+    app.register_blueprint(reviews)
 
 
 def _template_helpers(app: Flask) -> None:
@@ -99,6 +101,7 @@ def _template_helpers(app: Flask) -> None:
     from portal.text import typed_text
 
     app.jinja_env.filters["typed"] = typed_text
+    app.jinja_env.filters["fromiso"] = date.fromisoformat
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

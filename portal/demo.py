@@ -79,7 +79,7 @@ def load(password: str | None = None, totp_secret: str | None = None) -> DemoSig
 
     # Past reviews (held, coded) and the next one for each child.
     add_review(sam, today - timedelta(days=190), held_on=today - timedelta(days=192),
-               participation_code="PN1")
+               participation_code="PN1", kind="later")
     add_review(sam, today + timedelta(days=21), scheduled_for=at(today + timedelta(days=18)),
                place="Sam's school, meeting room 2")
     add_review(mia, today - timedelta(days=180), held_on=today - timedelta(days=175),
@@ -95,6 +95,7 @@ def load(password: str | None = None, totp_secret: str | None = None) -> DemoSig
 
     db.session().commit()
     _things_sent(sam, mia, amir)
+    _letters(isro, sam, amir)
     return DemoSignIns(password, totp_secret, [
         ("isro.demo", "ISRO (reviewing officer) for Sam, Mia, Amir and Ruby"),
         ("isro2.demo", "another ISRO, for Leo"),
@@ -146,4 +147,38 @@ def _things_sent(sam, mia, amir) -> None:
     views_sent.send(form)
     views_sent.add_poem(amir, amir.account, "بيتي",
                         "أريد أن أبقى في هذه المدرسة.\nأحب كرة القدم.", Visibility.ISRO, "ar")
+    db.session().commit()
+
+
+def _letters(isro, sam, amir) -> None:
+    """Letters from the last reviews, written to the children, with the plans agreed."""
+    from portal.reviews import operations as reviews
+    from portal.reviews import queries as review_queries
+
+    letters = {
+        sam: ({"told_me": "You told me you want to stay at your school, and see your mum "
+                          "more often.",
+               "going_well": "You are doing well at football and your teachers are proud of you.",
+               "worries": "Your carer is worried you are tired in the mornings.",
+               "decided": "You will stay with Jo. Family time with your mum will be every "
+                          "Sunday.",
+               "contact": "You can message me in My Say, or phone me."},
+              ["Stay at Oak Park School", "See mum every Sunday for two hours"]),
+        amir: ({"told_me": "قلت لي إنك تريد أن تبقى في مدرستك وأن تتعلم الإنجليزية.",
+                "going_well": "أنت تتقدم في دروس اللغة الإنجليزية.",
+                "decided": "ستبدأ دروسًا إضافية في اللغة الإنجليزية يوم الثلاثاء.",
+                "contact": "يمكنك أن ترسل لي رسالة في «رأيي»."},
+               ["دروس إنجليزية إضافية يوم الثلاثاء", "مترجم في المراجعة القادمة"]),
+    }
+    for child, (sections, plans) in letters.items():
+        held = next(r for r in review_queries.reviews_of(child.id) if r.held_on)
+        letter = reviews.record(held, isro, held_on=held.held_on, child_attended=True,
+                                attended="", code=held.participation_code)
+        reviews.publish_plans(held, plans, isro)
+        db.session().flush()
+        reviews.save_letter(letter, isro, sections=sections, actions=[
+            {"who": "Priya", "what": "Ask school about an after-school club",
+             "by": (held.held_on + timedelta(days=30)).isoformat()}],
+            shared_with_carer=False, lock_version=letter.lock_version)
+        reviews.publish_letter(letter, isro, child.language)
     db.session().commit()

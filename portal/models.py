@@ -5,4 +5,4 @@ from portal.consultations.models import Submission  # noqa: F401
 from portal.db import Base  # noqa: F401
 from portal.media.models import StoredFile  # noqa: F401
 from portal.messages.models import Conversation, Flag, IsroProfile, Message  # noqa: F401
-from portal.reviews.models import Review  # noqa: F401
+from portal.reviews.models import AgreedPlan, Letter, LetterVersion, Review  # noqa: F401

@@ -115,6 +115,28 @@ class Factory:
             conversation = conversations.conversation_for(child, author)
             return conversations.send(conversation, author, body, **kw)
 
+    def held_review(self, child: Child, *, days_ago: int = 7, code: str = "PN1",
+                    letter: dict | None = None, publish: bool = True):
+        """A review held ``days_ago``, recorded with ``code``; its letter written and
+        (with ``publish``) published. Returns (review id, letter id)."""
+        from portal.reviews import operations as reviews
+
+        with self.app.app_context():
+            child = db.session().merge(child)
+            held = date.today() - timedelta(days=days_ago)
+            review = reviews.add_review(child, held, scheduled_for=None)
+            isro = child.isro or child.account
+            written = reviews.record(review, isro, held_on=held, child_attended=True,
+                                     attended="", code=code)
+            db.session().flush()
+            reviews.save_letter(written, isro, sections=letter or {"told_me": "You said hi."},
+                                actions=[], shared_with_carer=False,
+                                lock_version=written.lock_version)
+            if publish:
+                reviews.publish_letter(written, isro, child.language)
+            db.session().commit()
+            return review.id, written.id
+
     def open_flag_ids(self, child: Child) -> list[int]:
         from portal.messages import queries as conversations
 

@@ -40,7 +40,8 @@ def _url(rule: UrlRule, world: dict) -> str:
     known = {"child_id": world["stranger"].id, "submission_id": world["stranger_picture"],
              "variant": "full", "question_id": "home_feel",
              "conversation_id": world["stranger_conversation"], "flag_id": world["stranger_flag"],
-             "message_id": world["stranger_message"], "account_id": world["other_isro"].id}
+             "message_id": world["stranger_message"], "account_id": world["other_isro"].id,
+             "review_id": world["stranger_review"], "letter_id": world["stranger_letter"]}
     return rule.build({arg: known.get(arg, 999_999) for arg in rule.arguments})[1]
 
 
@@ -70,10 +71,12 @@ def world(make):
     stranger = make.child(9, isro=other_isro, username="stranger.child9", name="Alex")
     picture = make.picture(stranger, visibility="isro_and_carer")
     message = make.message(stranger, "I am scared at home", attachment=png_bytes())
+    review_id, letter_id = make.held_review(stranger)
     return {"isro": isro, "other_isro": other_isro, "carer": carer, "advocate": advocate,
             "own": own, "stranger": stranger, "stranger_picture": picture.id,
             "stranger_conversation": message.conversation_id, "stranger_message": message.id,
-            "stranger_flag": make.open_flag_ids(stranger)[0]}
+            "stranger_flag": make.open_flag_ids(stranger)[0], "stranger_review": review_id,
+            "stranger_letter": letter_id}
 
 
 def _client_for(app, role: Role | None, world):

@@ -1,7 +1,7 @@
 """Messages: a child, carer or advocate with the child's ISRO; the ISRO's inbox; flags."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -47,6 +47,8 @@ def thread(child_id: int):
     form = MessageForm()
     if current_user.role_enum is not Role.CHILD:
         del form.feels_unsafe
+    if request.method == "GET" and request.args.get("letter"):
+        form.body.data = _("I have a question about my letter: ")
     if form.validate_on_submit():
         conversation = conversation or operations.conversation_for(child, current_user)
         upload = form.attachment.data

@@ -31,6 +31,7 @@ def home():
         context["inbox"] = conversations.inbox(current_user)
     if role is Role.CHILD:
         child = children[0] if children else None
+        context["unseen_letters"] = reviews.unseen_letters(child.id) if child else 0
         return render_template("pages/home_child.html", child=child,
                                review=upcoming.get(child.id) if child else None, **context)
     if role is Role.MANAGER:

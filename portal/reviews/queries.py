@@ -1,4 +1,4 @@
-"""Reading reviews: the next one for each child, and whether it is on time."""
+"""Reading reviews and letters, and whether reviews are on time."""
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -6,8 +6,9 @@ from datetime import date
 
 from sqlalchemy import select
 
-from portal import db
-from portal.reviews.models import Review
+from portal import access, db
+from portal.accounts.models import Account, Role
+from portal.reviews.models import Letter, LetterVersion, Review
 
 DUE_SOON_DAYS = 28
 
@@ -33,13 +34,68 @@ def reviews_of(child_id: int) -> list[Review]:
     ))
 
 
+def review(review_id: int) -> Review | None:
+    return db.session().get(Review, review_id)
+
+
 def status(review: Review | None, today: date | None = None) -> str:
-    """'overdue', 'due-soon' or 'on-time' for a review not yet held; 'none' without one."""
+    """'overdue', 'due-soon' or 'on-time' for a review not yet held; 'none' without one;
+    for a held review, 'held-on-time' or 'held-late'."""
     if review is None:
         return "none"
     today = today or date.today()
+    if review.held_on:
+        return "held-on-time" if review.held_on <= review.due_on else "held-late"
     if review.due_on < today:
         return "overdue"
     if (review.due_on - today).days <= DUE_SOON_DAYS:
         return "due-soon"
     return "on-time"
+
+
+def letter_for(review_id: int) -> Letter | None:
+    return db.session().scalar(select(Letter).where(Letter.review_id == review_id))
+
+
+def letter(letter_id: int) -> Letter | None:
+    return db.session().get(Letter, letter_id)
+
+
+def letters_for(child_ids: Iterable[int]) -> list[Letter]:
+    """Published letters of these children, newest meeting first."""
+    ids = list(child_ids)
+    return list(db.session().scalars(
+        select(Letter).join(Review).where(Letter.child_id.in_(ids),
+                                          Letter.first_published_at.is_not(None))
+        .order_by(Review.held_on.desc()))) if ids else []
+
+
+def unseen_letters(child_id: int) -> int:
+    return len(db.session().scalars(
+        select(LetterVersion.id).join(Letter).where(Letter.child_id == child_id,
+                                                    LetterVersion.seen_at.is_(None))).all())
+
+
+def reviews_with_plans(child_id: int) -> list[Review]:
+    return list(db.session().scalars(
+        select(Review).where(Review.child_id == child_id, Review.plans_published_at.is_not(None))
+        .order_by(Review.held_on.desc())))
+
+
+def may_see_review(account: Account, review_id: int) -> bool:
+    found = review(review_id)
+    return (found is not None and account.is_staff
+            and access.can_see_child(account, found.child_id))
+
+
+def may_see_letter(account: Account, letter_id: int) -> bool:
+    """Staff on the child's case; the child once published; a carer only when shared."""
+    found = letter(letter_id)
+    if found is None or not access.can_see_child(account, found.child_id):
+        return False
+    role = account.role_enum
+    if account.is_staff:
+        return True
+    if found.first_published_at is None:
+        return False
+    return role is Role.CHILD or (role is Role.CARER and found.shared_with_carer)

@@ -104,7 +104,9 @@ class Portal:
             page.fill("#code", pyotp.TOTP(TOTP_SECRET).now())
             with page.expect_navigation():
                 page.click('main form button[type="submit"]')
-        assert urlsplit(page.url).path == "/", f"{username} did not reach home: {page.url}"
+        if urlsplit(page.url).path != "/":
+            raise AssertionError(f"{username} did not reach home but {page.url}, which says:\n"
+                                 + page.locator("main").inner_text()[:600])
 
     def same_origin_pages(self, page) -> list[str]:
         """Paths of the same-origin links on this page that answer GET with HTML."""
@@ -316,8 +318,8 @@ def clipped_text(page) -> list[str]:
             const wide = clips(style.overflowX) && el.scrollWidth > el.clientWidth + 1;
             const tall = clips(style.overflowY) && el.scrollHeight > el.clientHeight + 1;
             if (wide || tall) {
-                out.push(`${el.tagName.toLowerCase()}.${el.className} ` +
-                         `(${el.scrollWidth}x${el.scrollHeight} in ${el.clientWidth}x${el.clientHeight})`);
+                out.push(`${el.tagName.toLowerCase()}.${el.className} (${el.scrollWidth}x` +
+                         `${el.scrollHeight} in ${el.clientWidth}x${el.clientHeight})`);
             }
         }
         return out;

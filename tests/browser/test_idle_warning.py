@@ -32,7 +32,7 @@ def test_idle_warning_offers_to_stay_signed_in(portal):
 
     page.clock.run_for("01:01")
     expect(dialog).to_be_visible()
-    assert dialog.evaluate("d => d.open && d.matches(':modal')"), "the warning is not a modal dialog"
+    assert dialog.evaluate("d => d.open && d.matches(':modal')"), "the warning is not modal"
     stay = dialog.get_by_role("button", name="Stay signed in")
     expect(stay).to_be_visible()
     expect(stay).to_be_focused()  # showModal() puts focus on the first control

@@ -29,9 +29,9 @@ def test_a_child_signs_in_with_the_keyboard_alone(portal):
 
     page.keyboard.press("Tab")
     first = _focused(page)
-    assert first and "skip-link" in first["cls"], f"the first Tab went to {first}, not the skip link"
+    assert first and "skip-link" in first["cls"], f"the first Tab went to {first}, not skip link"
     assert first["text"] == "Skip to main content"
-    assert page.locator(".skip-link").bounding_box()["x"] >= 0, "the focused skip link is off screen"
+    assert page.locator(".skip-link").bounding_box()["x"] >= 0, "the focused skip link is hidden"
 
     tabs = 1
     while (_focused(page) or {}).get("id") != "username":
@@ -57,7 +57,7 @@ def test_the_skip_link_moves_focus_to_the_main_content(portal):
     assert _focused(page)["id"] == "main"
     page.keyboard.press("Tab")
     inside_main = page.evaluate("document.getElementById('main').contains(document.activeElement)")
-    assert inside_main, f"Tab after the skip link went to {_focused(page)}, outside the main content"
+    assert inside_main, f"Tab after the skip link went to {_focused(page)}, outside main"
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

@@ -3,8 +3,15 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.support import (GROUPS, LANGUAGES, TEXT_SPACING_CSS, assert_reflows,
-                                   clipped_text, use_language, walk)
+from tests.browser.support import (
+    GROUPS,
+    LANGUAGES,
+    TEXT_SPACING_CSS,
+    assert_reflows,
+    clipped_text,
+    use_language,
+    walk,
+)
 
 pytestmark = pytest.mark.browser
 

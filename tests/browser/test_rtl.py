@@ -27,7 +27,7 @@ def _masthead_is_mirrored(page, where: str) -> None:
     # that sits against the left edge. (The Arabic "Get help" is about 180 px wide, so at
     # 375 px it reaches past the middle; its start and its side of the brand are what mirror.)
     assert help_link["x"] < middle, f"{where}: 'Get help' {help_link} is not on the left half"
-    assert help_link["x"] + help_link["width"] <= brand["x"], f"{where}: 'Get help' not left of brand"
+    assert help_link["x"] + help_link["width"] <= brand["x"], f"{where}: help not left of brand"
     assert nav["x"] <= EDGE, f"{where}: the navigation {nav} is not against the left edge"
 
 

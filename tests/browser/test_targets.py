@@ -17,10 +17,11 @@ MEASURE = """() => {
                         return {w: Math.round(r.width * 10) / 10, h: Math.round(r.height * 10) / 10,
                                 x: r.left, right: r.right}; };
     const name = el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
-        (el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\\s+/).join('.') : '') +
-        ' "' + (el.innerText || el.value || el.getAttribute('aria-label') || '').trim().slice(0, 30) + '"';
+        (el.classList.length ? '.' + [...el.classList].join('.') : '') +
+        ' "' + (el.innerText || el.value || '').trim().slice(0, 30) + '"';
+    const controls = 'a[href], button, input:not([type=hidden]), select, textarea, summary';
     const out = [];
-    for (const el of document.querySelectorAll('a[href], button, input:not([type=hidden]), select, textarea, summary')) {
+    for (const el of document.querySelectorAll(controls)) {
         if (el.closest('[hidden]') || !el.getClientRects().length) continue;
         if (el.tagName === 'A' && el.closest('p')) continue;
         const own = box(el);

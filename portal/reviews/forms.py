@@ -1,0 +1,64 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, HiddenField, RadioField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+
+from portal.reviews.letters import SECTION_LIMIT, SECTIONS
+from portal.reviews.participation import CODES
+
+
+class ScheduleForm(FlaskForm):
+    day = DateField(_l("Date of the meeting"),
+                    validators=[InputRequired(_l("Enter the date of the meeting"))])
+    time = StringField(_l("Time"), description=_l("For example 14:30"),
+                       validators=[DataRequired(_l("Enter the time, for example 14:30")),
+                                   Length(max=5)], render_kw={"class": "input-short",
+                                                             "inputmode": "numeric"})
+    place = StringField(_l("Place"), validators=[Optional(), Length(max=200)])
+    invited = TextAreaField(_l("Who is invited"), validators=[Optional(), Length(max=2000)],
+                            render_kw={"rows": 3})
+    interpreter_needed = BooleanField(_l("An interpreter is needed"))
+
+
+class RecordForm(FlaskForm):
+    held_on = DateField(_l("Date the review was held"),
+                        validators=[InputRequired(_l("Enter the date the review was held"))])
+    child_attended = RadioField(_l("Did the child attend?"),
+                                choices=[SelectChoice("yes", _l("Yes")),
+                                         SelectChoice("no", _l("No"))],
+                                validators=[InputRequired(_l("Say whether the child attended"))])
+    attended = TextAreaField(_l("Who attended"), validators=[Optional(), Length(max=2000)],
+                             render_kw={"rows": 3})
+    code = RadioField(_l("Participation code"),
+                      choices=[SelectChoice(code, label) for code, label in CODES.items()],
+                      validators=[InputRequired(_l("Choose a participation code"))])
+
+
+class PlansForm(FlaskForm):
+    plans = TextAreaField(_l("What was agreed"),
+                          description=_l("One thing on each line, in words the child will "
+                                         "understand."),
+                          validators=[DataRequired(_l("Write at least one thing that was "
+                                                      "agreed")), Length(max=5000)],
+                          render_kw={"rows": 8})
+
+
+def letter_form_class():
+    """The letter editor: one text box per section, three action rows, sharing."""
+
+    class LetterForm(FlaskForm):
+        lock_version = HiddenField()
+        shared_with_carer = BooleanField(_l("Share this letter with the child's carer"))
+
+    for key, label in SECTIONS:
+        setattr(LetterForm, key, TextAreaField(label, validators=[Optional(),
+                                                                  Length(max=SECTION_LIMIT)],
+                                               render_kw={"rows": 5}))
+    for n in range(1, 5):
+        setattr(LetterForm, f"who_{n}", StringField(_l("Who"), validators=[Optional(),
+                                                                           Length(max=120)]))
+        setattr(LetterForm, f"what_{n}", StringField(_l("Will do what"),
+                                                     validators=[Optional(), Length(max=500)]))
+        setattr(LetterForm, f"by_{n}", DateField(_l("By when"), validators=[Optional()]))
+    return LetterForm

@@ -1,0 +1,234 @@
+"""Reviews for staff (schedule, record, plans, letter editor) and letters for children."""
+from __future__ import annotations
+
+from datetime import UTC, datetime, time
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from portal import access, audit, db
+from portal.accounts import queries as people
+from portal.accounts.models import Role
+from portal.i18n import RequestLocale, current_locale
+from portal.reviews import operations, participation, queries, timescales
+from portal.reviews.forms import PlansForm, RecordForm, ScheduleForm, letter_form_class
+from portal.reviews.letters import SECTIONS, reading_age
+
+bp = Blueprint("reviews", __name__)
+access.register_subject("review_id", queries.may_see_review)
+access.register_subject("letter_id", queries.may_see_letter)
+STAFF = (Role.ISRO, Role.MANAGER)
+READERS = (Role.CHILD, Role.CARER, Role.ISRO, Role.MANAGER)
+# Tagged PDF, so screen readers can follow the letter's headings and reading order.
+PDF_OPTIONS = {"pdf_tags": True}
+
+
+def _london(day, hhmm: str) -> datetime | None:
+    from zoneinfo import ZoneInfo
+
+    try:
+        hour, minute = (int(part) for part in hhmm.replace(".", ":").split(":"))
+        return datetime.combine(day, time(hour, minute), ZoneInfo("Europe/London")).astimezone(UTC)
+    except ValueError:
+        return None
+
+
+@bp.route("/children/<int:child_id>/schedule-review", methods=["GET", "POST"])
+@access.allow(*STAFF, child="child_id")
+def schedule(child_id: int):
+    child = people.child(child_id)
+    kind, due = operations.next_due(child)
+    upcoming = queries.next_reviews([child_id]).get(child_id)
+    form = ScheduleForm(obj=upcoming) if request.method == "GET" and upcoming else ScheduleForm()
+    if request.method == "GET" and upcoming and upcoming.scheduled_for:
+        from flask_babel import to_user_timezone
+
+        local = to_user_timezone(upcoming.scheduled_for)
+        form.day.data, form.time.data = local.date(), local.strftime("%H:%M")
+    if form.validate_on_submit():
+        when = _london(form.day.data, form.time.data)
+        if when is None:
+            form.time.errors.append(_("Enter the time, for example 14:30"))
+        else:
+            operations.schedule(child, current_user, scheduled_for=when, place=form.place.data,
+                                invited=form.invited.data,
+                                interpreter_needed=form.interpreter_needed.data)
+            db.session().commit()
+            flash(_("The review is booked."))
+            return redirect(url_for("pages.child", child_id=child_id))
+    due_on = upcoming.due_on if upcoming else due
+    return render_template("reviews/schedule.html", form=form, child=child,
+                           kind=upcoming.kind if upcoming and upcoming.kind else kind,
+                           due_on=due_on, days_late=timescales.days_late(due_on, None))
+
+
+@bp.route("/reviews/<int:review_id>/record", methods=["GET", "POST"])
+@access.allow(*STAFF, subject="review_id")
+def record(review_id: int):
+    review = queries.review(review_id)
+    form = RecordForm(obj=review)
+    if request.method == "GET":
+        form.held_on.data = review.held_on or review.day
+        if review.child_attended is not None:
+            form.child_attended.data = "yes" if review.child_attended else "no"
+    attended = form.child_attended.data == "yes" if form.child_attended.data else None
+    suggestion = operations.suggested_code(review, attended)
+    if request.method == "GET" and not review.participation_code:
+        form.code.data = suggestion
+    if form.validate_on_submit():
+        try:
+            operations.record(review, current_user, held_on=form.held_on.data,
+                              child_attended=form.child_attended.data == "yes",
+                              attended=form.attended.data, code=form.code.data)
+        except operations.InvalidCode as problem:
+            form.code.errors.append(str(problem))
+        else:
+            db.session().commit()
+            flash(_("The review is recorded."))
+            return redirect(url_for(".plans", review_id=review_id))
+    return render_template("reviews/record.html", form=form, review=review,
+                           suggestion=suggestion, codes=participation.CODES)
+
+
+@bp.route("/reviews/<int:review_id>/plans", methods=["GET", "POST"])
+@access.allow(*STAFF, subject="review_id")
+def plans(review_id: int):
+    review = queries.review(review_id)
+    form = PlansForm()
+    if request.method == "GET":
+        form.plans.data = "\n".join(p.text for p in review.plans)
+    if form.validate_on_submit():
+        operations.publish_plans(review, form.plans.data.splitlines(), current_user)
+        db.session().commit()
+        flash(_("The plans are published. The child can read them now."))
+        return redirect(url_for("pages.child", child_id=review.child_id))
+    return render_template("reviews/plans.html", form=form, review=review)
+
+
+def _letter_from_form(form) -> tuple[dict, list]:
+    sections = {key: getattr(form, key).data or "" for key, _label in SECTIONS}
+    actions = [{"who": getattr(form, f"who_{n}").data or "",
+                "what": getattr(form, f"what_{n}").data or "",
+                "by": getattr(form, f"by_{n}").data.isoformat() if getattr(form, f"by_{n}").data
+                else ""} for n in range(1, 5)]
+    return sections, actions
+
+
+@bp.route("/reviews/<int:review_id>/letter", methods=["GET", "POST"])
+@access.allow(*STAFF, subject="review_id")
+def letter(review_id: int):
+    review = queries.review(review_id)
+    item = queries.letter_for(review_id)
+    if item is None:
+        flash(_("Record the review first: the letter opens when the review is recorded."))
+        return redirect(url_for(".record", review_id=review_id))
+    form = letter_form_class()()
+    if request.method == "GET":
+        form.lock_version.data = item.lock_version
+        form.shared_with_carer.data = item.shared_with_carer
+        for key, _label in SECTIONS:
+            getattr(form, key).data = item.sections.get(key, "")
+        for n, action in enumerate(item.actions[:4], start=1):
+            getattr(form, f"who_{n}").data = action.get("who")
+            getattr(form, f"what_{n}").data = action.get("what")
+            getattr(form, f"by_{n}").data = (datetime.fromisoformat(action["by"]).date()
+                                             if action.get("by") else None)
+    stale = False
+    if form.validate_on_submit():
+        sections, actions = _letter_from_form(form)
+        try:
+            operations.save_letter(item, current_user, sections=sections, actions=actions,
+                                   shared_with_carer=form.shared_with_carer.data,
+                                   lock_version=int(form.lock_version.data or 0))
+        except operations.StaleLetter:
+            stale = True
+            item = queries.letter_for(review_id)
+        else:
+            action = request.form.get("action", "save")
+            if action == "publish":
+                operations.publish_letter(item, current_user, item.child.language)
+                db.session().commit()
+                flash(_("The letter is published. The child can read it now."))
+                return redirect(url_for(".read", letter_id=item.id))
+            db.session().commit()
+            if action == "preview":
+                return render_template("reviews/letter_read.html", letter=item,
+                                       version=None, draft=True, **_reader_context(item))
+            flash(_("The letter is saved."))
+            return redirect(url_for(".letter", review_id=review_id))
+    language = item.child.language or "en"
+    ages = {key: reading_age(getattr(form, key).data or "", language) for key, _l in SECTIONS}
+    whole = reading_age(" ".join(getattr(form, key).data or "" for key, _l in SECTIONS), language)
+    return render_template("reviews/letter_edit.html", form=form, letter=item, review=review,
+                           stale=stale, ages=ages, whole=whole, sections=SECTIONS,
+                           child_age=item.child.age_on(review.day))
+
+
+def _reader_context(item) -> dict:
+    return {"sections": SECTIONS, "child": item.child,
+            "review": item.review, "next_review": queries.next_reviews([item.child_id]).get(
+                item.child_id)}
+
+
+@bp.route("/letters/<int:letter_id>")
+@access.allow(*READERS, subject="letter_id")
+def read(letter_id: int):
+    item = queries.letter(letter_id)
+    version = item.latest
+    if version is None:
+        abort(404)
+    if current_user.role_enum is Role.CHILD:
+        operations.mark_seen(version)
+        db.session().commit()
+    elif current_user.is_staff:
+        audit.record("staff.viewed_letter", actor_id=current_user.id, child_id=item.child_id,
+                     subject=f"letter:{item.id}")
+        db.session().commit()
+    return render_template("reviews/letter_read.html", letter=item, version=version,
+                           draft=False, **_reader_context(item))
+
+
+@bp.route("/letters/<int:letter_id>/understood", methods=["POST"])
+@access.allow(Role.CHILD, subject="letter_id")
+def understood(letter_id: int):
+    operations.understood(queries.letter(letter_id).latest)
+    db.session().commit()
+    flash(_("Thank you. Your ISRO will see that you understand your letter."))
+    return redirect(url_for(".read", letter_id=letter_id))
+
+
+@bp.route("/letters/<int:letter_id>/letter.pdf")
+@access.allow(*READERS, subject="letter_id")
+def pdf(letter_id: int):
+    item = queries.letter(letter_id)
+    version = item.latest
+    if version is None:
+        abort(404)
+    language = version.language or "en"
+    with force_locale({"en": "en_GB"}.get(language, language)):
+        html = render_template("reviews/letter_pdf.html", letter=item, version=version,
+                               locale=RequestLocale.for_code(language), **_reader_context(item))
+    from weasyprint import HTML
+
+    document = HTML(string=html, base_url=request.url_root).write_pdf(**PDF_OPTIONS)
+    return Response(document, mimetype="application/pdf", headers={
+        "Content-Disposition": f'inline; filename="my-say-letter-{item.id}.pdf"',
+        "Cache-Control": "private, no-store"})
+
+
+@bp.route("/my-letters")
+@access.allow(Role.CHILD, Role.CARER)
+def my_letters():
+    children = people.children_for(current_user)
+    letters = [letter for letter in queries.letters_for(c.id for c in children)
+               if access_letter(letter)]
+    plans = {c.id: queries.reviews_with_plans(c.id) for c in children} \
+        if current_user.role_enum is Role.CHILD else {}
+    return render_template("reviews/my_letters.html", letters=letters, plans=plans,
+                           children=children, locale=current_locale())
+
+
+def access_letter(item) -> bool:
+    return queries.may_see_letter(current_user, item.id)
