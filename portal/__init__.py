@@ -74,6 +74,7 @@ def _init_login(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from portal.accounts.views import bp as accounts
+    from portal.consultations.adult_views import bp as on_behalf
     from portal.consultations.views import bp as consultations
     from portal.messages.views import bp as messages
     from portal.pages.views import bp as pages
@@ -82,6 +83,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(pages)
     app.register_blueprint(accounts)
     app.register_blueprint(consultations)
+    app.register_blueprint(on_behalf)
     app.register_blueprint(messages)
     app.register_blueprint(reviews)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import RadioField, SelectMultipleField, StringField, TextAreaField
+from wtforms import DateField, RadioField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -90,3 +90,39 @@ class PoemForm(FlaskForm):
 
 class ChooseFormForm(FlaskForm):
     questionnaire = RadioField(_l("Which form?"), choices=[])
+
+
+def questionnaire_form(questionnaire, answers: dict | None, *, extra=None) -> FlaskForm:
+    """Every question of a questionnaire on one page, for adults (or a carer helping)."""
+
+    class WholeForm(extra or FlaskForm):
+        pass
+
+    for question in questionnaire.questions:
+        single = question_form(question, None).__class__.answer
+        # The same field as the one-question page, but nothing is required here.
+        kwargs = dict(single.kwargs)
+        kwargs["validators"] = [Optional()] + [v for v in kwargs.get("validators", [])
+                                               if isinstance(v, Length)]
+        setattr(WholeForm, f"q_{question.id}", single.field_class(*single.args, **kwargs))
+    data = {f"q_{qid}": a.get("value") for qid, a in (answers or {}).items()
+            if a.get("status") == "answered"}
+    return WholeForm(data=data or None)
+
+
+class AdvocacyExtra(FlaskForm):
+    gathered_how = CheckboxesField(
+        _l("How did you gather the child's views?"),
+        choices=[SelectChoice("in_person", _l("Met in person")),
+                 SelectChoice("phone", _l("By phone")), SelectChoice("video", _l("By video")),
+                 SelectChoice("interpreter", _l("With an interpreter"))],
+        validators=[Optional()])
+    gathered_on = DateField(_l("When?"), validators=[Optional()])
+    consent = RadioField(
+        _l("Did the child agree to share these views?"),
+        choices=[SelectChoice("all", _l("Yes, all of them")),
+                 SelectChoice("some", _l("Only some parts")),
+                 SelectChoice("none", _l("No: do not share them"))],
+        validators=[Optional()])
+    consent_note = TextAreaField(_l("Which parts may be shared?"),
+                                 validators=[Optional(), Length(max=2000)], render_kw={"rows": 3})

@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text
+from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.accounts.models import Account, Child
@@ -17,6 +17,17 @@ class Kind(enum.StrEnum):
     PICTURE = "picture"
     POEM = "poem"
     VOICE = "voice"
+    # Views an advocate gathered from the child and gives on their behalf.
+    ADVOCACY = "advocacy"
+
+
+class Gathered(enum.StrEnum):
+    """How an advocate gathered the child's views."""
+
+    IN_PERSON = "in_person"
+    PHONE = "phone"
+    VIDEO = "video"
+    INTERPRETER = "interpreter"
 
 
 class Visibility(enum.StrEnum):
@@ -29,7 +40,7 @@ class Visibility(enum.StrEnum):
 class Submission(Base):
     __tablename__ = "submissions"
     __table_args__ = (
-        CheckConstraint("kind IN ('form', 'picture', 'poem', 'voice')", name="kind"),
+        CheckConstraint("kind IN ('form', 'picture', 'poem', 'voice', 'advocacy')", name="kind"),
         CheckConstraint("status IN ('draft', 'sent')", name="status"),
         CheckConstraint("visibility IN ('isro', 'isro_and_carer')", name="visibility"),
     )
@@ -57,13 +68,22 @@ class Submission(Base):
     )
     # "carer" or "someone_else" when the child said someone helped.
     helped_by: Mapped[str | None] = mapped_column(String(16))
+    # The carer who sat with the child and entered it with them.
+    helped_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("accounts.id", ondelete="SET NULL"))
+    # Advocates: how and when the views were gathered, and what the child agreed to share.
+    gathered_how: Mapped[list | None] = mapped_column(JSON)
+    gathered_on: Mapped[date | None] = mapped_column(Date)
+    consent: Mapped[str | None] = mapped_column(String(8))
+    consent_note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     child: Mapped[Child] = relationship()
     file: Mapped[StoredFile | None] = relationship()
-    entered_by: Mapped[Account | None] = relationship()
+    entered_by: Mapped[Account | None] = relationship(foreign_keys=[entered_by_id])
+    helper: Mapped[Account | None] = relationship(foreign_keys=[helped_by_id])
 
     @property
     def is_sent(self) -> bool:

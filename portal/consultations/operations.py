@@ -8,7 +8,7 @@ from datetime import date
 from flask import current_app
 
 from portal import audit, db, notify
-from portal.accounts.models import Account, Child
+from portal.accounts.models import Account, Child, Role
 from portal.consultations.models import Kind, Submission, Visibility
 from portal.consultations.questionnaires import NOT_SURE, QUESTIONNAIRES, Question, for_age
 from portal.db import utcnow
@@ -152,3 +152,33 @@ def add_file(child: Child, by: Account, kind: Kind, data: bytes, *, title: str =
             store.delete(name)
         raise
     return item
+
+
+def start_adult_form(child: Child, by: Account, questionnaire: str, *,
+                     language: str = "en") -> Submission:
+    """A form an adult fills about or with a child: an observation, visit notes, a form a
+    carer helps with, or an advocate's record of the child's views."""
+    helped = by.role_enum is Role.CARER and questionnaire in QUESTIONNAIRES
+    kind = Kind.ADVOCACY if questionnaire == "advocacy" else Kind.FORM
+    item = Submission(child_id=child.id, kind=kind.value, status="draft",
+                      questionnaire=questionnaire, review_id=_next_review_id(child), answers={},
+                      entered_by_id=by.id, language=language,
+                      helped_by="carer" if helped else None,
+                      helped_by_id=by.id if helped else None)
+    db.session().add(item)
+    db.session().flush()
+    return item
+
+
+def save_adult_answers(item: Submission, answers: dict) -> None:
+    """Answers from a one-page form: {question id: value}; empty ones are skipped."""
+    item.answers = {qid: ({"value": value, "status": "answered"} if value not in (None, "", [])
+                          else {"value": None, "status": "skipped"})
+                    for qid, value in answers.items()}
+    item.updated_at = utcnow()
+
+
+def record_gathering(item: Submission, *, how: list[str], on: date, consent: str,
+                     consent_note: str) -> None:
+    item.gathered_how, item.gathered_on = list(how), on
+    item.consent, item.consent_note = consent, consent_note or None

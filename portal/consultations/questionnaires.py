@@ -197,6 +197,28 @@ TEEN_EXTRA = (
     words("plan_change", "health", _l("Is there anything in your care plan you want to change?")),
 )
 
+# --- Filled in by adults: a carer's observations of an under-4, an ISRO's visit ---------
+OBSERVATION = (
+    words("routine", "home", _l("Daily routine: how are the child's days?")),
+    words("sleep_eating", "health", _l("Sleep and eating")),
+    words("development", "school", _l("Development and play: what is new?")),
+    words("health", "health", _l("Health: appointments, illness, anything to note")),
+    words("family_time", "family", _l("Family time: how is the child before and after?")),
+    words("enjoys", "friends", _l("What does the child enjoy?")),
+    words("upsets", "houses", _l("What seems to upset them?")),
+    words("carer_worries", "houses", _l("Is there anything you are worried about?")),
+)
+VISIT = (
+    words("seen", "home", _l("What I saw on my visit")),
+    words("child_seemed", "health", _l("How the child seemed")),
+    words("carer_said", "family", _l("What the carer told me")),
+)
+ADVOCACY = (
+    words("views", "review", _l("The child's views, in their own words where you can"),
+          _l("Write what the child said. Quote them where you can.")),
+    words("wishes", "review", _l("What the child would like to happen")),
+)
+
 QUESTIONNAIRES: dict[str, Questionnaire] = {q.id: q for q in (
     Questionnaire("4-7", _l("Short form with faces"), _l("A few questions, with faces to choose."),
                   range(4, 8), YOUNG),
@@ -217,3 +239,18 @@ def for_age(age: int) -> Questionnaire:
         if age in questionnaire.ages:
             return questionnaire
     return QUESTIONNAIRES["4-7"] if age < 4 else QUESTIONNAIRES["16-17"]
+
+
+# Filled in by adults, not offered to children as "their" form.
+ADULT_FORMS: dict[str, Questionnaire] = {q.id: q for q in (
+    Questionnaire("observation", _l("Observations of a child under 4"),
+                  _l("For the child's carer, before each review."), range(0, 4), OBSERVATION),
+    Questionnaire("visit", _l("ISRO visit notes"), _l("What you saw on a visit."), range(0, 4),
+                  VISIT),
+    Questionnaire("advocacy", _l("Views given to an advocate"),
+                  _l("The child's views, as they gave them to you."), range(4, 19), ADVOCACY),
+)}
+
+
+def any_form(questionnaire_id: str | None) -> Questionnaire | None:
+    return QUESTIONNAIRES.get(questionnaire_id or "") or ADULT_FORMS.get(questionnaire_id or "")

@@ -15,7 +15,7 @@ from portal.consultations.forms import (
     question_form,
 )
 from portal.consultations.models import Kind, Submission
-from portal.consultations.questionnaires import NOT_SURE, QUESTIONNAIRES, SECTIONS
+from portal.consultations.questionnaires import NOT_SURE, QUESTIONNAIRES, SECTIONS, any_form
 from portal.i18n import current_locale
 from portal.media import pipeline
 from portal.media.serving import send_stored
@@ -220,7 +220,7 @@ def thing(submission_id: int):
         audit.record("staff.viewed_submission", actor_id=current_user.id, child_id=item.child_id,
                      subject=f"submission:{item.id}")
         db.session().commit()
-    questionnaire = QUESTIONNAIRES.get(item.questionnaire or "")
+    questionnaire = any_form(item.questionnaire)
     return render_template("consultations/thing.html", item=item,
                            questions=questionnaire.shown(item.answers) if questionnaire else [],
                            sections=SECTIONS)

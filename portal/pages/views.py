@@ -36,6 +36,8 @@ def home():
                                review=upcoming.get(child.id) if child else None, **context)
     if role is Role.MANAGER:
         context["caseloads"] = people.caseload_sizes()
+    if role in (Role.CARER, Role.ADVOCATE):
+        context["sent_by_me"] = views_sent.sent_by(current_user.id, [c.id for c in children])
     return render_template(f"pages/home_{role.value}.html", **context)
 
 
