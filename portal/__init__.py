@@ -74,10 +74,12 @@ def _init_login(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from portal.accounts.views import bp as accounts
+    from portal.casework.views import bp as casework
     from portal.consultations.adult_views import bp as on_behalf
     from portal.consultations.views import bp as consultations
     from portal.messages.views import bp as messages
     from portal.pages.views import bp as pages
+    from portal.reports.views import bp as reports
     from portal.reviews.views import bp as reviews
 
     app.register_blueprint(pages)
@@ -86,6 +88,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(on_behalf)
     app.register_blueprint(messages)
     app.register_blueprint(reviews)
+    app.register_blueprint(casework)
+    app.register_blueprint(reports)
 
 
 def _template_helpers(app: Flask) -> None:
@@ -99,6 +103,7 @@ def _template_helpers(app: Flask) -> None:
         html_classes=preferences.html_classes,
         display_settings=preferences.current,
         idle_deadline=lambda: g.get("idle_deadline"),
+        now_date=date.today,
     )
     from portal.text import typed_text
 

@@ -137,6 +137,17 @@ class Factory:
             db.session().commit()
             return review.id, written.id
 
+    def challenge(self, child: Child) -> int:
+        from portal.casework import operations as casework
+
+        with self.app.app_context():
+            child = db.session().merge(child)
+            found = casework.save_challenge(None, child, child.isro, raised_on=date.today(),
+                                            theme="drift_delay", concern="Plan not moving",
+                                            stage="informal", outcome="open")
+            db.session().commit()
+            return found.id
+
     def open_flag_ids(self, child: Child) -> list[int]:
         from portal.messages import queries as conversations
 

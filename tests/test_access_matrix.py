@@ -41,7 +41,9 @@ def _url(rule: UrlRule, world: dict) -> str:
              "variant": "full", "question_id": "home_feel",
              "conversation_id": world["stranger_conversation"], "flag_id": world["stranger_flag"],
              "message_id": world["stranger_message"], "account_id": world["other_isro"].id,
-             "review_id": world["stranger_review"], "letter_id": world["stranger_letter"]}
+             "review_id": world["stranger_review"], "letter_id": world["stranger_letter"],
+             "challenge_id": world["stranger_challenge"], "change": "suspend",
+             "key": "participation"}
     return rule.build({arg: known.get(arg, 999_999) for arg in rule.arguments})[1]
 
 
@@ -78,7 +80,7 @@ def world(make):
             "own": own, "stranger": stranger, "stranger_picture": picture.id,
             "stranger_conversation": message.conversation_id, "stranger_message": message.id,
             "stranger_flag": make.open_flag_ids(stranger)[0], "stranger_review": review_id,
-            "stranger_letter": letter_id}
+            "stranger_letter": letter_id, "stranger_challenge": make.challenge(stranger)}
 
 
 def _client_for(app, role: Role | None, world):

@@ -3,13 +3,15 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_login import current_user
 
 from portal import access, audit, db
 from portal.accounts import queries as people
 from portal.accounts.forms import EmptyForm
 from portal.accounts.models import Role
+from portal.casework import queries as casework
+from portal.casework.forms import AllocateForm
 from portal.consultations import queries as views_sent
 from portal.messages import queries as conversations
 from portal.messages.forms import ClearFlagForm
@@ -22,20 +24,18 @@ bp = Blueprint("pages", __name__)
 @access.signed_in
 def home():
     role = current_user.role_enum
+    if role.is_staff:
+        return redirect(url_for("casework.caseload"))
     children = people.children_for(current_user)
     upcoming = reviews.next_reviews(c.id for c in children)
     context = {"children": children, "upcoming": upcoming, "today": date.today(),
                "review_status": reviews.status}
     context["unread"] = conversations.unread_count(current_user)
-    if role.is_staff:
-        context["inbox"] = conversations.inbox(current_user)
     if role is Role.CHILD:
         child = children[0] if children else None
         context["unseen_letters"] = reviews.unseen_letters(child.id) if child else 0
         return render_template("pages/home_child.html", child=child,
                                review=upcoming.get(child.id) if child else None, **context)
-    if role is Role.MANAGER:
-        context["caseloads"] = people.caseload_sizes()
     if role in (Role.CARER, Role.ADVOCATE):
         context["sent_by_me"] = views_sent.sent_by(current_user.id, [c.id for c in children])
     return render_template(f"pages/home_{role.value}.html", **context)
@@ -57,10 +57,16 @@ def child(child_id: int):
                  subject="pages.child")
     db.session().commit()
     upcoming = reviews.next_reviews([child_id]).get(child_id)
+    allocate = None
+    if current_user.role_enum is Role.MANAGER:
+        allocate = AllocateForm(isro=record.isro_id)
+        allocate.isro.choices = [(i.id, i.display_name) for i in casework.isros()]
+    timeline = casework.timeline(current_user, child_id)
     return render_template(
         "pages/child.html", child=record, reviews=reviews.reviews_of(child_id),
-        sent=views_sent.for_review(child_id, upcoming.id if upcoming else None),
-        upcoming=upcoming, flags=conversations.flags_of(child_id), clear_form=ClearFlagForm(),
+        timeline=timeline, upcoming=upcoming, allocate=allocate,
+        challenges=[t.item for t in timeline if t.kind == "challenge"],
+        flags=conversations.flags_of(child_id), clear_form=ClearFlagForm(),
         links=people.current_links(child_id), today=date.today(), form=EmptyForm(),
         review_status=reviews.status,
     )

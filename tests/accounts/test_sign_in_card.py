@@ -102,7 +102,7 @@ def test_an_isro_cannot_print_a_card_for_another_isros_child(signed_in, make):
     isro, other = make.account(Role.ISRO), make.account(Role.ISRO)
     child = make.child(9, isro=other, sign_in=False)
     staff = signed_in(isro)
-    response = post_form(staff, f"/children/{child.id}/sign-in-card", {}, page="/")
+    response = post_form(staff, f"/children/{child.id}/sign-in-card", {}, page="/caseload")
     assert response.status_code == 404
 
 

@@ -148,4 +148,5 @@ def test_a_draft_is_not_shown_to_the_isro(app, isro_and_child, signed_in):
         draft = queries.draft_form(child.id)
     staff = signed_in(isro)
     assert staff.get(f"/things/{draft.id}").status_code == 404
-    assert "Nothing has been sent" in staff.get(f"/children/{child.id}").get_data(as_text=True)
+    assert "Nothing since the last review yet" in staff.get(f"/children/{child.id}").get_data(
+        as_text=True)

@@ -40,7 +40,7 @@ def test_carer_observes_the_toddler_helps_mia_and_the_advocate_gives_sams_views(
     assert ("advocacy", "advocacy", "advocate.demo") in kinds  # stored as the advocate's
     assert ("form", "observation", "carer.demo") in kinds
     assert ("form", "4-7", "carer.demo") in kinds
-    caseload = isro.get("/").get_data(as_text=True)
+    caseload = isro.get("/caseload").get_data(as_text=True)
     pages = {name: isro.get(url).get_data(as_text=True) for url, name in
              re.findall(r'href="(/children/\d+)"><bdi>(\w+)</bdi>', caseload)}
     assert "Observations by Jo Williams (carer)" in pages["Ruby"]
@@ -95,7 +95,7 @@ def test_an_advocate_whose_link_ended_is_refused(app, demo):
 
 def test_an_isro_records_visit_notes_for_an_under_4(app, demo):
     isro = _as(app, "isro.demo")
-    caseload = isro.get("/").get_data(as_text=True)
+    caseload = isro.get("/caseload").get_data(as_text=True)
     ruby = dict((n, u) for u, n in re.findall(r'href="/children/(\d+)"><bdi>(\w+)</bdi>',
                                               caseload))["Ruby"]
     response = post_form(isro, f"/children/{ruby}/observations",

@@ -27,7 +27,8 @@ def crawl(client, start=ALWAYS, *, headers=None) -> dict[str, str]:
             continue
         assert response.status_code == 200, f"{path} answered {response.status_code}"
         if response.mimetype != "text/html":  # pictures, voice notes, letters as PDF
-            assert response.mimetype.startswith(("image/", "audio/", "application/pdf")), path
+            assert response.mimetype.startswith(("image/", "audio/", "application/pdf",
+                                                 "text/csv")), path
             continue
         assert response.mimetype == "text/html", path
         html = response.get_data(as_text=True)
@@ -63,7 +64,7 @@ def test_every_page_each_demo_person_reaches_is_sound(app, demo, username):
     client = app.test_client()
     assert sign_in(client, username).status_code == 302
     pages = crawl(client)
-    assert "/" in pages and len(pages) >= len(ALWAYS)
+    assert len(pages) >= len(ALWAYS)  # staff land on /caseload, the others on /
     if username.startswith(("isro", "manager")):
         assert any(p.startswith("/children/") for p in pages), "staff reach a child's page"
 

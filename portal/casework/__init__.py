@@ -1,0 +1,1 @@
+"""The ISRO workspace: caseload, a child's timeline, contacts and visits, challenges."""

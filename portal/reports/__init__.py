@@ -1,0 +1,1 @@
+"""The annual report's tables, from live data, for any date range."""
