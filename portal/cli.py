@@ -15,6 +15,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(demo)
     app.cli.add_command(demo_code)
     app.cli.add_command(create_account)
+    app.cli.add_command(import_reviews)
 
 
 @click.command("init-db")
@@ -91,3 +92,23 @@ def create_account(role: str, username: str, display_name: str, email: str | Non
     click.echo(f"Created {role} {account.username}.")
     click.echo(f"Setup code, valid {operations.SETUP_CODE_DAYS} days: {code}")
     click.echo(f"They set their password at {base}/start")
+
+
+@click.command("import-reviews")
+@click.argument("csv_file", type=click.File("r", encoding="utf-8-sig"))
+@with_appcontext
+def import_reviews(csv_file) -> None:
+    """Import past reviews from a CSV (the portal's columns or a DfE 903 Reviews.csv).
+
+    Every line is checked first; a file with any error imports nothing.
+    """
+    from portal.reviews import importer
+
+    try:
+        count = importer.import_reviews(csv_file)
+    except importer.ImportFailed as failed:
+        for error in failed.errors:
+            click.echo(error, err=True)
+        raise click.ClickException(f"nothing was imported: {len(failed.errors)} line(s) "
+                                   "need fixing") from failed
+    click.echo(f"Imported {count} reviews.")

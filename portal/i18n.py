@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from babel import Locale
-from flask import Flask, current_app, g, request, session
+from flask import Flask, current_app, g, has_request_context, request, session
 from flask_babel import Babel
 from flask_login import current_user
 
@@ -83,6 +83,8 @@ def select_locale() -> str:
 
 
 def chosen_language() -> str:
+    if not has_request_context():
+        return DEFAULT_LOCALE  # the CLI and background work speak English
     if current_user and current_user.is_authenticated:
         chosen = supported(current_user.language)
         if chosen:

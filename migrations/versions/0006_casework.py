@@ -4,10 +4,10 @@ Revision ID: 0006_casework
 Revises: 0005_on_behalf
 Create Date: 2026-11-26 15:47:50.716034
 """
-from alembic import op
 import sqlalchemy as sa
-import portal.db
+from alembic import op
 
+import portal.db
 
 revision = '0006_casework'
 down_revision = '0005_on_behalf'

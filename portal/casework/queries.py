@@ -95,8 +95,6 @@ def caseload(account: Account, *, status: str | None = None, flagged_only: bool 
 def _fill(rows: list[CaseloadRow], account: Account) -> None:
     """New items, unread messages and letters due for the rows shown: four queries."""
     ids = [r.child.id for r in rows]
-    if not ids:
-        return
     session = db.session()
     by_id = {r.child.id: r for r in rows}
     last_held = dict(session.execute(

@@ -73,12 +73,12 @@ def inbox(account: Account) -> list[InboxRow]:
         .where(Message.conversation_id.in_(ids), Message.author_id == Conversation.participant_id)
         .where(or_(Conversation.staff_read_at.is_(None),
                    Message.created_at > Conversation.staff_read_at))
-        .group_by(Message.conversation_id)).all()) if ids else {}
+        .group_by(Message.conversation_id)).all())
     flags = dict(db.session().execute(
         select(Message.conversation_id, func.count(Flag.id))
         .join(Flag, Flag.message_id == Message.id)
         .where(Message.conversation_id.in_(ids), Flag.cleared_at.is_(None))
-        .group_by(Message.conversation_id)).all()) if ids else {}
+        .group_by(Message.conversation_id)).all())
     rows = [InboxRow(c, unread.get(c.id, 0), flags.get(c.id, 0)) for c in conversations]
     rows.sort(key=lambda r: (r.open_flags == 0, r.unread == 0,
                              -r.conversation.last_message_at.timestamp()))
