@@ -16,6 +16,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(demo_code)
     app.cli.add_command(create_account)
     app.cli.add_command(import_reviews)
+    app.cli.add_command(export_903_reviews)
 
 
 @click.command("init-db")
@@ -112,3 +113,27 @@ def import_reviews(csv_file) -> None:
         raise click.ClickException(f"nothing was imported: {len(failed.errors)} line(s) "
                                    "need fixing") from failed
     click.echo(f"Imported {count} reviews.")
+
+
+@click.command("export-903-reviews")
+@click.option("--year", type=int, required=True,
+              help="Collection year by the year it starts: 2025 is 1 April 2025 to 31 March 2026.")
+@click.argument("out", type=click.File("w", encoding="utf-8", lazy=True))
+@with_appcontext
+def export_903_reviews(year: int, out) -> None:
+    """Write the SSDA903 Reviews table (CHILD, DOB, REVIEW, REVIEW_CODE) for a year.
+
+    Rows that break the DfE's rules 167, 440 or 441 are held back and listed.
+    """
+    from portal.reviews import return903
+
+    rows, problems = return903.build(year)
+    out.write(return903.as_csv(rows))
+    start, end = return903.collection_year(year)
+    click.echo(f"Collection year {start:%d/%m/%Y} to {end:%d/%m/%Y}: exported {len(rows)} "
+               f"reviews.")
+    if problems:
+        click.echo(f"Held back {len(problems)} reviews that the DfE would refuse:", err=True)
+        for p in problems:
+            click.echo(f"  {p.reference} {p.review_date:%d/%m/%Y}: {p.message}. {p.fix}.",
+                       err=True)

@@ -45,3 +45,27 @@ def csv_table(key: str):
     writer.writerows(table.rows)
     return Response(out.getvalue(), mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="{key}-{start}-{end}.csv"'})
+
+
+@bp.route("/903")
+@access.allow(Role.MANAGER)
+def return_903():
+    from portal.reviews import return903
+
+    default = tables.financial_year(date.today())[0].year - 1
+    year = request.args.get("year", str(default))
+    year = int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else default
+    rows, problems = return903.build(year)
+    return render_template("reports/return903.html", year=year, rows=rows, problems=problems,
+                           start=return903.collection_year(year)[0],
+                           end=return903.collection_year(year)[1])
+
+
+@bp.route("/903/<int:year>/Reviews.csv")
+@access.allow(Role.MANAGER)
+def return_903_csv(year: int):
+    from portal.reviews import return903
+
+    rows, _problems = return903.build(year)
+    return Response(return903.as_csv(rows), mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="Reviews-{year}.csv"'})

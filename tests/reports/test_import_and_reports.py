@@ -45,7 +45,8 @@ def test_an_imported_year_gives_matching_report_tables(app):
         for code in [f"PN{k}" for k in range(8)]}
     assert by_code["Total"] == len(rows)
     expected = Counter(r["review_date"][:7] for r in rows)
-    on_time = Counter(r["review_date"][:7] for r in rows if r["review_date"] <= r["review_due_date"])
+    on_time = Counter(r["review_date"][:7] for r in rows
+                      if r["review_date"] <= r["review_due_date"])
     assert {m: v for m, v in by_month.items() if m != "Total"} == {
         m: (expected[m], on_time[m]) for m in expected}
 
