@@ -92,6 +92,12 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(reports)
 
 
+def i18n_reviewed() -> frozenset[str]:
+    from portal.i18n import REVIEWED
+
+    return REVIEWED
+
+
 def _template_helpers(app: Flask) -> None:
     from flask_babel import format_date, format_datetime
 
@@ -104,6 +110,7 @@ def _template_helpers(app: Flask) -> None:
         display_settings=preferences.current,
         idle_deadline=lambda: g.get("idle_deadline"),
         now_date=date.today,
+        reviewed_languages=i18n_reviewed(),
     )
     from portal.text import typed_text
 

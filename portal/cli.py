@@ -1,6 +1,8 @@
 """Commands: flask --app portal init-db | demo | demo-code | create-account."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
@@ -17,6 +19,9 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(create_account)
     app.cli.add_command(import_reviews)
     app.cli.add_command(export_903_reviews)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
+    app.cli.add_command(sweep_uploads)
 
 
 @click.command("init-db")
@@ -137,3 +142,63 @@ def export_903_reviews(year: int, out) -> None:
         for p in problems:
             click.echo(f"  {p.reference} {p.review_date:%d/%m/%Y}: {p.message}. {p.fix}.",
                        err=True)
+
+
+@click.command("backup")
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def backup_command(out: Path) -> None:
+    """Back up the SQLite database and the upload folder into one .tar.gz file."""
+    from portal import backup
+
+    config = current_app.config["PORTAL"]
+    try:
+        backup.backup(config.database_url, config.upload_dir, out)
+    except backup.BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Backed up the database and uploads to {out}.")
+
+
+@click.command("restore")
+@click.argument("archive", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Replace the current data without asking.")
+@with_appcontext
+def restore_command(archive: Path, yes: bool) -> None:
+    """Restore a backup made with `backup` (stop the site first)."""
+    from portal import backup
+
+    config = current_app.config["PORTAL"]
+    if not yes:
+        click.confirm("This replaces the current database and uploads. Continue?", abort=True)
+    db.engine().dispose()
+    try:
+        backup.restore(config.database_url, config.upload_dir, archive)
+    except backup.BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo("Restored. Start the site again.")
+
+
+@click.command("sweep-uploads")
+@click.option("--delete", is_flag=True, help="Delete the files found (default: list them).")
+@with_appcontext
+def sweep_uploads(delete: bool) -> None:
+    """Find stored files no record names (left by a crash mid-upload) and temporaries."""
+    from sqlalchemy import select
+
+    from portal import backup
+    from portal.media.models import StoredFile
+    from portal.media.storage import FileStore
+    from portal.messages.models import IsroProfile
+
+    config = current_app.config["PORTAL"]
+    session = db.session()
+    known = set(session.scalars(select(StoredFile.name)))
+    known |= {n for n in session.scalars(select(StoredFile.thumbnail_name)) if n}
+    known |= {n for n in session.scalars(select(IsroProfile.photo_name)) if n}
+    found = backup.orphans(config.upload_dir, known)
+    for path in found:
+        click.echo(f"{'deleting' if delete else 'orphan'} {path}")
+        if delete:
+            path.unlink()
+    swept = FileStore(config.upload_dir).sweep_temporaries(3600) if delete else 0
+    click.echo(f"{len(found)} orphan file(s), {swept} temporary file(s) removed.")

@@ -73,6 +73,8 @@ class Config:
             absolute_hours=int(env.get("PORTAL_ABSOLUTE_HOURS", 12)),
             base_url=env.get("PORTAL_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
             proxy_count=int(env.get("PORTAL_PROXY_COUNT", 0)),
+            sign_in_tries_per_address=env.get("PORTAL_SIGN_IN_TRIES_PER_ADDRESS",
+                                              "50 per 15 minutes"),
             smtp_host=env.get("PORTAL_SMTP_HOST") or None,
             smtp_port=int(env.get("PORTAL_SMTP_PORT", 587)),
             smtp_username=env.get("PORTAL_SMTP_USERNAME") or None,

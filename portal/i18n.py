@@ -38,12 +38,21 @@ LANGUAGE_NAMES: dict[str, str] = {
 }
 
 
+# Languages a qualified translator has reviewed (see translations/STATUS.md). Staff are
+# told when a page is in a language that has not been reviewed yet.
+REVIEWED = frozenset({"en"})
+
+
 @dataclass(frozen=True)
 class RequestLocale:
     code: str
     name: str
     language_tag: str
     text_direction: str
+
+    @property
+    def reviewed(self) -> bool:
+        return self.code in REVIEWED
 
     @classmethod
     def for_code(cls, code: str) -> RequestLocale:

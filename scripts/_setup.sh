@@ -16,5 +16,4 @@ if [ ! -f "$stamp" ]; then
   rm -f .venv/.installed-*
   touch "$stamp"
 fi
-.venv/bin/pybabel compile --use-fuzzy=false -q -d translations 2>/dev/null \
-  || .venv/bin/pybabel compile -q -d translations
+.venv/bin/pybabel compile -d translations >/dev/null 2>&1

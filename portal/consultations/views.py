@@ -1,7 +1,8 @@
 """Before my review: the child's form, pictures, poems and voice notes, and My things."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal import access, audit, db
@@ -19,7 +20,7 @@ from portal.consultations.questionnaires import NOT_SURE, QUESTIONNAIRES, SECTIO
 from portal.i18n import current_locale
 from portal.media import pipeline
 from portal.media.serving import send_stored
-from portal.media.storage import FileStore
+from portal.media.storage import FileStore, StoreUnavailable
 
 bp = Blueprint("consultations", __name__)
 access.register_subject("submission_id", queries.may_see_id)
@@ -175,6 +176,10 @@ def _upload(kind: Kind, form, template: str):
                 language=current_locale().code)
         except pipeline.UploadRefused as refused:
             form.file.errors.append(str(refused.message))
+        except StoreUnavailable:
+            current_app.logger.exception("the upload folder cannot be written")
+            form.file.errors.append(_("We could not save that just now. Nothing was sent. "
+                                      "Please try again later."))
         else:
             return redirect(url_for(".sent", submission_id=item.id))
     return render_template(template, form=form)
@@ -238,8 +243,6 @@ def file(submission_id: int, variant: str):
         audit.record("staff.viewed_file", actor_id=current_user.id, child_id=item.child_id,
                      subject=f"submission:{item.id}")
         db.session().commit()
-    from flask import current_app
-
     store = FileStore(current_app.config["PORTAL"].upload_dir)
     name = stored.thumbnail_name if variant == "thumb" else stored.name
     download = request.args.get("download") == "1"

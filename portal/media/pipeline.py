@@ -14,7 +14,7 @@ from functools import cache
 
 import pillow_heif
 from flask_babel import lazy_gettext as _l
-from PIL import Image, ImageCms, ImageOps
+from PIL import Image, ImageCms, ImageFile, ImageOps
 
 from portal.media import audio_formats, mp4, webm
 
@@ -120,6 +120,9 @@ def _open_first_frame(data: bytes, picture_format: str) -> Image.Image:
                 raise _refuse_picture("too_many_pixels")
             # Animated GIF, WebP or PNG: only the first frame is kept.
             image.seek(0)
+            # WeasyPrint (our PDF maker) turns this on for the whole process when imported;
+            # a cut-off upload must fail here, not be patched up with grey.
+            ImageFile.LOAD_TRUNCATED_IMAGES = False
             # With ImageFile.LOAD_TRUNCATED_IMAGES left False, a cut-off file fails here.
             image.load()
     except UploadRefused:

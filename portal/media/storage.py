@@ -23,6 +23,10 @@ NAME = re.compile(r"[0-9a-f]{32}\.[a-z0-9]{1,5}")
 EXTENSION = re.compile(r"[a-z0-9]{1,5}")
 
 
+class StoreUnavailable(OSError):
+    """The disk is full or read-only: nothing was written."""
+
+
 class FileStore:
     def __init__(self, root: Path) -> None:
         self.root = Path(root).resolve()
@@ -46,17 +50,22 @@ class FileStore:
         name = f"{secrets.token_hex(16)}.{extension}"
         final = self.path(name)
         folder = final.parent
-        folder.mkdir(mode=0o700, exist_ok=True)
-        descriptor, temporary = tempfile.mkstemp(prefix=TEMPORARY_PREFIX, dir=folder)  # 0o600
+        try:
+            folder.mkdir(mode=0o700, exist_ok=True)
+            descriptor, temporary = tempfile.mkstemp(prefix=TEMPORARY_PREFIX, dir=folder)
+        except OSError as exc:
+            raise StoreUnavailable(str(exc)) from exc
         try:
             with os.fdopen(descriptor, "wb") as file:
                 file.write(data)
                 file.flush()
                 os.fsync(file.fileno())
             os.replace(temporary, final)
-        except BaseException:
+        except BaseException as exc:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(temporary)
+            if isinstance(exc, OSError):
+                raise StoreUnavailable(str(exc)) from exc
             raise
         _fsync_folder(folder)  # the rename itself survives a power cut
         return name

@@ -66,6 +66,8 @@ def return_903():
 def return_903_csv(year: int):
     from portal.reviews import return903
 
+    if not 2000 <= year <= 2100:
+        abort(404)
     rows, _problems = return903.build(year)
     return Response(return903.as_csv(rows), mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="Reviews-{year}.csv"'})

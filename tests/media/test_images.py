@@ -222,3 +222,16 @@ def test_file_over_15_mb_is_refused_for_its_size():
 
 def test_cut_off_pictures_are_never_patched_up():
     assert ImageFile.LOAD_TRUNCATED_IMAGES is False
+
+
+def test_a_cut_off_picture_is_refused_even_after_weasyprint_was_imported():
+    import weasyprint  # noqa: F401 - it switches on LOAD_TRUNCATED_IMAGES for the process
+
+    from portal.media import pipeline
+
+    ImageFile.LOAD_TRUNCATED_IMAGES = True
+    buffer = io.BytesIO()
+    Image.new("RGB", (400, 300), (10, 200, 30)).save(buffer, "JPEG")
+    data = buffer.getvalue()
+    with pytest.raises(pipeline.UploadRefused):
+        pipeline.process_image(data[: len(data) // 2])

@@ -1,0 +1,78 @@
+"""Run the portal under gunicorn, as in production, for reliability and load tests."""
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import requests
+
+from tests.helpers import CSRF
+
+GUNICORN = Path(sys.executable).with_name("gunicorn")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def gunicorn(config, *, workers: int = 2, threads: int = 8):
+    """Serve ``config``'s database and upload folder on a free port; yields (url, process)."""
+    port = free_port()
+    env = {**os.environ, "PORTAL_ENV": "development", "PORTAL_SECRET_KEY": config.secret_key,
+           "PORTAL_DATABASE_URL": config.database_url, "PORTAL_UPLOAD_DIR": str(config.upload_dir),
+           "PORTAL_INSTANCE_DIR": str(config.instance_dir),
+           "PORTAL_SIGN_IN_TRIES_PER_ADDRESS": "100000 per minute"}
+    process = subprocess.Popen(
+        [str(GUNICORN), "--workers", str(workers), "--threads", str(threads), "--bind",
+         f"127.0.0.1:{port}", "--timeout", "60", "--graceful-timeout", "2",
+         "portal:create_app()"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                requests.get(url + "/help", timeout=1)
+                break
+            except requests.ConnectionError:
+                time.sleep(0.1)
+        else:
+            raise RuntimeError(process.stderr.read().decode()[-2000:])
+        yield url, process
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=20)
+
+
+def workers_of(process) -> list[int]:
+    out = subprocess.run(["pgrep", "-P", str(process.pid)], capture_output=True, text=True)
+    return [int(pid) for pid in out.stdout.split()]
+
+
+class Browser:
+    """A person's browser: keeps cookies, reads CSRF tokens from pages."""
+
+    def __init__(self, url: str) -> None:
+        self.url, self.http = url, requests.Session()
+
+    def token(self, path: str) -> str:
+        return CSRF.search(self.http.get(self.url + path, timeout=30).text).group(1)
+
+    def sign_in(self, username: str, password: str) -> None:
+        response = self.http.post(self.url + "/sign-in", data={
+            "csrf_token": self.token("/sign-in"), "username": username, "password": password},
+            allow_redirects=False, timeout=60)
+        assert response.status_code == 302, response.status_code
+
+    def post(self, path: str, data: dict, files: dict | None = None, page: str | None = None):
+        data = {"csrf_token": self.token(page or path), **data}
+        return self.http.post(self.url + path, data=data, files=files, allow_redirects=False,
+                              timeout=60)
