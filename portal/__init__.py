@@ -92,6 +92,20 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(reports)
 
 
+def _storage_owner() -> str:
+    """A per-person key for text kept in the browser while offline, so one child's words
+    never fill in another's page on a shared phone. Derived, not the account id."""
+    import hashlib
+    import hmac
+
+    from flask import current_app
+
+    if not current_user.is_authenticated:
+        return "none"
+    secret = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(secret, f"owner:{current_user.id}".encode(), hashlib.sha256).hexdigest()[:16]
+
+
 def i18n_reviewed() -> frozenset[str]:
     from portal.i18n import REVIEWED
 
@@ -110,6 +124,7 @@ def _template_helpers(app: Flask) -> None:
         display_settings=preferences.current,
         idle_deadline=lambda: g.get("idle_deadline"),
         now_date=date.today,
+        storage_owner=_storage_owner,
         reviewed_languages=i18n_reviewed(),
     )
     from portal.text import typed_text

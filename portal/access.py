@@ -81,6 +81,8 @@ def enforce():
     if rule.public:
         return
     if not current_user.is_authenticated:
+        if g.get("database_down"):
+            abort(503)
         return current_app.extensions["portal.login_manager"].unauthorized()
     if rule.roles is not None and current_user.role_enum not in rule.roles:
         _refuse("access.role_refused")

@@ -31,6 +31,8 @@ def backup(database_url: str, upload_dir: Path, out: Path) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         copy = Path(tmp) / "portal.sqlite3"
         _copy_database(source, copy)
+        out.touch(mode=0o600)
+        out.chmod(0o600)  # children's words and pictures: the portal's user only
         with tarfile.open(out, "w:gz") as archive:
             archive.add(copy, arcname="portal.sqlite3")
             archive.add(upload_dir, arcname="uploads")
@@ -50,6 +52,8 @@ def restore(database_url: str, upload_dir: Path, archive_path: Path) -> None:
         if upload_dir.exists():
             shutil.rmtree(upload_dir)
         shutil.copytree(restored_uploads, upload_dir)
+        for folder in [upload_dir, *[p for p in upload_dir.rglob("*") if p.is_dir()]]:
+            folder.chmod(0o700)
 
 
 def _copy_database(source: Path, target: Path) -> None:

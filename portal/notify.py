@@ -6,6 +6,7 @@ instance/outbox/ as an .eml file that developers can read.
 from __future__ import annotations
 
 import smtplib
+import ssl
 import uuid
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
@@ -53,7 +54,7 @@ def tell_staff(account: Account | None, what: str) -> None:
         if config.smtp_host:
             with smtplib.SMTP(config.smtp_host, config.smtp_port, timeout=10) as smtp:
                 if config.smtp_starttls:
-                    smtp.starttls()
+                    smtp.starttls(context=ssl.create_default_context())
                 if config.smtp_username:
                     smtp.login(config.smtp_username, config.smtp_password or "")
                 smtp.send_message(message)

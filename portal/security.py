@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import secrets
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, current_app, g, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFProtect
@@ -67,13 +67,27 @@ class SignInThrottle:
         return username.strip().lower()
 
     def is_locked(self, username: str) -> bool:
-        return not limiter.limiter.test(self.item, "sign-in-account", self._key(username))
+        return not self._safely(limiter.limiter.test, True)(
+            self.item, "sign-in-account", self._key(username))
 
     def record_failure(self, username: str) -> None:
-        limiter.limiter.hit(self.item, "sign-in-account", self._key(username))
+        self._safely(limiter.limiter.hit, None)(self.item, "sign-in-account",
+                                                 self._key(username))
 
     def clear(self, username: str) -> None:
-        limiter.limiter.clear(self.item, "sign-in-account", self._key(username))
+        self._safely(limiter.limiter.clear, None)(self.item, "sign-in-account",
+                                                   self._key(username))
+
+    @staticmethod
+    def _safely(call, when_down):
+        """The storage (Redis) may be down: log it and let the person through."""
+        def wrapped(*args):
+            try:
+                return call(*args)
+            except Exception:  # noqa: BLE001 - any storage failure means the same
+                current_app.logger.exception("rate-limit storage is unreachable")
+                return when_down
+        return wrapped
 
 
 def init_app(app: Flask) -> None:
@@ -81,6 +95,10 @@ def init_app(app: Flask) -> None:
     app.config.update(
         RATELIMIT_STORAGE_URI=config.redis_url or "memory://",
         RATELIMIT_STRATEGY="fixed-window",
+        # If Redis is unreachable, limits fall back to this process's memory (and storage
+        # errors are logged), so children can still sign in.
+        RATELIMIT_IN_MEMORY_FALLBACK_ENABLED=True,
+        RATELIMIT_SWALLOW_ERRORS=True,
     )
     csrf.init_app(app)
     limiter.init_app(app)

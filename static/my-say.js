@@ -16,8 +16,10 @@
   });
 
   /* Offline: keep what the child typed in this browser, send it when back online. */
+  var owner = document.body.dataset.owner || "none";
   document.querySelectorAll("[data-offline-form]").forEach(function (form) {
-    var key = "mysay:" + location.pathname;
+    if (owner === "none") { return; }
+    var key = "mysay:" + owner + ":" + location.pathname;
     var fields = form.querySelectorAll("textarea, input[type=text], input[type=radio], input[type=checkbox]");
     var note = form.querySelector("[data-offline-note]");
     var saved = null;

@@ -11,6 +11,20 @@
     });
   });
 
+  /* Text kept while offline belongs to one person: forget it all at sign-out, and
+     whenever a page is shown to nobody signed in (a shared phone, a timed-out session). */
+  var forgetKeptText = function () {
+    try {
+      Object.keys(localStorage).forEach(function (key) {
+        if (key.indexOf("mysay:") === 0) { localStorage.removeItem(key); }
+      });
+    } catch (e) { /* storage switched off: nothing was kept */ }
+  };
+  if (document.body.hasAttribute("data-signed-out")) { forgetKeptText(); }
+  document.querySelectorAll("[data-sign-out]").forEach(function (form) {
+    form.addEventListener("submit", forgetKeptText);
+  });
+
   /* Move focus to the error summary, so a screen reader announces it first. */
   var summary = document.querySelector("[data-focus-on-load]");
   if (summary) { summary.focus(); }

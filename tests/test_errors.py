@@ -58,3 +58,38 @@ def test_database_unreachable_gives_a_try_again_soon_page(test_config, tmp_path)
     response = post_form(client, "/sign-in", {"username": "brave.otter12", "password": "x" * 9})
     assert response.status_code == 503
     assert "try again in a few minutes" in response.get_data(as_text=True)
+
+
+def test_a_signed_in_person_gets_try_again_soon_when_the_database_goes(app, make, test_config,
+                                                                       tmp_path):
+    from portal import db
+    from tests.helpers import sign_in
+
+    make.child(12, username="brave.otter12")
+    client = app.test_client()
+    sign_in(client, "brave.otter12")
+    down = create_app(replace(test_config, instance_dir=tmp_path))
+    down.extensions["portal.engine"] = db.make_engine(
+        "postgresql+psycopg://nobody@127.0.0.1:1/none")
+    from sqlalchemy.orm import sessionmaker
+
+    down.extensions["portal.sessionmaker"] = sessionmaker(down.extensions["portal.engine"])
+    cookie = client.get_cookie("mysay_session")
+    other = down.test_client()
+    other.set_cookie("mysay_session", cookie.value)
+    response = other.get("/")
+    assert response.status_code == 503
+    assert "try again in a few minutes" in response.get_data(as_text=True)
+
+
+def test_sign_in_still_works_when_redis_is_unreachable(app, make, test_config, tmp_path):
+    from portal.security import limiter
+    from tests.helpers import sign_in
+
+    make.child(12, username="brave.otter12")
+    redis_down = create_app(replace(test_config, instance_dir=tmp_path,
+                                    redis_url="redis://127.0.0.1:1/0"))
+    try:
+        assert sign_in(redis_down.test_client(), "brave.otter12").status_code == 302
+    finally:
+        limiter.init_app(app)  # the limiter is shared: give it back to the suite's app

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app, g
 from sqlalchemy import select, update
+from sqlalchemy.exc import OperationalError
 
 from portal import db
 from portal.accounts.models import Account, AccountSession
@@ -46,7 +47,14 @@ def load(token: str) -> Account | None:
     """The account for a live session token, or None when it ended or timed out."""
     config = current_app.config["PORTAL"]
     s = db.session()
-    row = s.scalar(select(AccountSession).where(AccountSession.token_hash == _hash(token)))
+    try:
+        row = s.scalar(select(AccountSession).where(AccountSession.token_hash == _hash(token)))
+    except OperationalError:
+        # The database is unreachable: treat the person as signed out for this page, and
+        # let the access check answer with the friendly "try again soon" page.
+        s.rollback()
+        g.database_down = True
+        return None
     if row is None or row.ended_at is not None or not row.account.active:
         return None
     now = utcnow()

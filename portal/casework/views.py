@@ -3,7 +3,17 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -20,10 +30,21 @@ access.register_subject("challenge_id", queries.may_see_challenge)
 STAFF = (Role.ISRO, Role.MANAGER)
 
 
+FILTERS = ("q", "status", "sort", "isro", "flagged")
+
+
+@bp.route("/caseload/filter", methods=["POST"])
+@access.allow(*STAFF)
+def filter_caseload():
+    """Filters are posted and kept in the session: a child's name never sits in a URL."""
+    session["caseload_filters"] = {k: request.form.get(k, "")[:80] for k in FILTERS}
+    return redirect(url_for(".caseload"))
+
+
 @bp.route("/caseload")
 @access.allow(*STAFF)
 def caseload():
-    args = request.args
+    args = {**session.get("caseload_filters", {}), "page": request.args.get("page", "1")}
     status = args.get("status") if args.get("status") in queries.STATUSES else None
     sort = args.get("sort") if args.get("sort") in queries.SORTS else "flags"
     page = args.get("page", "1")
