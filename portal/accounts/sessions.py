@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from flask import current_app, g
 from sqlalchemy import select, update
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import joinedload
 
 from portal import db
 from portal.accounts.models import Account, AccountSession
@@ -48,7 +49,10 @@ def load(token: str) -> Account | None:
     config = current_app.config["PORTAL"]
     s = db.session()
     try:
-        row = s.scalar(select(AccountSession).where(AccountSession.token_hash == _hash(token)))
+        # The account and a child's record come in the same query: every page needs them.
+        row = s.scalar(select(AccountSession)
+                       .options(joinedload(AccountSession.account).joinedload(Account.child))
+                       .where(AccountSession.token_hash == _hash(token)))
     except OperationalError:
         # The database is unreachable: treat the person as signed out for this page, and
         # let the access check answer with the friendly "try again soon" page.

@@ -20,7 +20,7 @@ STAFF = ("isro.demo", "manager.demo")
 ROLES = ("child.demo", "young.demo", "teen.ar.demo", "carer.demo", "advocate.demo", *STAFF)
 GROUPS = (SIGNED_OUT, *ROLES)
 LANGUAGES = ("en", "ar")
-BROWSER_LOCALES = {"en": "en-GB", "ar": "ar"}
+BROWSER_LOCALES = {"en": "en-GB", "ar": "ar", "ti": "ti-ER"}
 
 AXE_OPTIONS = {
     "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"]},
@@ -160,7 +160,7 @@ def walk(portal: Portal, page, group: str, lang: str) -> Iterator[str]:
 
     The caller checks the page (axe, reflow ...) at each yield.
     """
-    direction = "rtl" if lang == "ar" else "ltr"
+    direction = "rtl" if lang in ("ar", "ps", "fa", "ckb") else "ltr"
     for label in _walk(portal, page, group, lang):
         assert page_language(page) == [lang, direction], (
             f"{label}: <html lang dir> is {page_language(page)}, not {[lang, direction]}")
@@ -205,12 +205,38 @@ def _walk(portal: Portal, page, group: str, lang: str) -> Iterator[str]:
     visited = {"/", home}
     targets = portal.same_origin_pages(page)
     targets += [p for p in ("/settings", "/settings/password") if p not in targets]
+    second_level: list[str] = []
     for path in targets:
         if path in visited:
             continue
         visited.add(path)
         portal.open(page, path)
         yield path
+        second_level += [p for p in portal.same_origin_pages(page) if p not in second_level]
+    # One level further (a letter, a thing sent, a conversation, a report), a few of each
+    # kind, so every kind of page is checked without walking a whole caseload.
+    kinds: dict[str, int] = {}
+    for path in second_level:
+        kind = "/".join(part if not part.isdigit() else "N" for part in path.split("?")[0]
+                        .split("/"))
+        if path in visited or kinds.get(kind, 0) >= 1:
+            continue
+        kinds[kind] = kinds.get(kind, 0) + 1
+        visited.add(path)
+        portal.open(page, path)
+        yield path
+    if group in ("child.demo", "young.demo"):
+        # The form, one question per page: the first question, then its error state.
+        portal.open(page, "/my-say")
+        with page.expect_navigation():
+            page.click('main form[action="/my-say/form/start"] button[type="submit"]')
+        yield f"{urlsplit(page.url).path} (a question)"
+        with page.expect_navigation():
+            page.click('main form button[value="next"]')
+        check_error_title("a question answered with nothing")
+        yield f"{urlsplit(page.url).path} (a question, answered with nothing)"
+        portal.open(page, "/my-say/form/check")
+        yield "/my-say/form/check"
     if group == "child.demo":
         # Another child's page: the "not for your account" page.
         with portal.app.app_context():

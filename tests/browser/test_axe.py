@@ -31,6 +31,16 @@ def test_every_page_is_axe_clean(portal, group, lang, width):
     axe.finish()
 
 
+@pytest.mark.parametrize("group", GROUPS)
+def test_every_page_is_axe_clean_in_tigrinya_at_320(portal, group):
+    """An Ethiopic-script language too: longer words, another font."""
+    page = portal.new_page(width=320, lang="ti")
+    axe = AxeCheck(f"{group}, ti, 320 px")
+    for label in walk(portal, page, group, "ti"):
+        axe.run(page, label)
+    axe.finish()
+
+
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_home_pages_are_axe_clean_on_a_wide_screen(portal, lang):
     axe = AxeCheck(f"home pages, {lang}, 1280 px")

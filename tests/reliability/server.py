@@ -38,12 +38,12 @@ def gunicorn(config, *, workers: int = 2, threads: int = 8):
         start_new_session=True)
     url = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(100):
+        for _ in range(120):  # a busy machine may take a while to start the workers
             try:
-                requests.get(url + "/help", timeout=1)
+                requests.get(url + "/help", timeout=5)
                 break
-            except requests.ConnectionError:
-                time.sleep(0.1)
+            except requests.RequestException:
+                time.sleep(0.25)
         else:
             raise RuntimeError(process.stderr.read().decode()[-2000:])
         yield url, process
