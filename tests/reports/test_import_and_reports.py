@@ -108,3 +108,16 @@ def test_reports_page_and_csv_for_the_manager(app, demo):
 def test_the_financial_year_is_the_default():
     assert tables.financial_year(date(2026, 11, 26)) == (date(2026, 4, 1), date(2027, 3, 31))
     assert tables.financial_year(date(2026, 2, 1)) == (date(2025, 4, 1), date(2026, 3, 31))
+
+
+def test_submissions_are_counted_by_the_age_band_they_were_sent_in(app, make):
+    from portal.accounts.models import Role
+
+    isro = make.account(Role.ISRO)
+    for age in (6, 10, 14, 16, 16):
+        make.picture(make.child(age, isro=isro, name=f"Age{age}"))
+    today = date.today()
+    with app.app_context():
+        by_age = {row[0]: row[1] for row in tables.submissions(today, today)[2].rows}
+    assert by_age == {"under 4": 0, "4-7": 1, "8-12": 1, "13-15": 1, "16-17": 2, "18+": 0,
+                      "Total": 5}
