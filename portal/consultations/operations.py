@@ -2,7 +2,6 @@
 except the ones that store files, which commit so that file and row land together."""
 from __future__ import annotations
 
-import hashlib
 from datetime import date
 
 from flask import current_app
@@ -12,9 +11,7 @@ from portal.accounts.models import Account, Child, Role
 from portal.consultations.models import Kind, Submission, Visibility
 from portal.consultations.questionnaires import NOT_SURE, QUESTIONNAIRES, Question, for_age
 from portal.db import utcnow
-from portal.media import pipeline
-from portal.media.models import StoredFile
-from portal.media.storage import FileStore
+from portal.media import keeping
 from portal.messages.operations import check_submission
 from portal.reviews import queries as reviews
 
@@ -102,10 +99,6 @@ def add_poem(child: Child, by: Account, title: str, text: str, visibility: Visib
     return poem
 
 
-def _store() -> FileStore:
-    return FileStore(current_app.config["PORTAL"].upload_dir)
-
-
 def add_file(child: Child, by: Account, kind: Kind, data: bytes, *, title: str = "",
              words: str = "", visibility: Visibility = Visibility.ISRO,
              language: str = "en") -> Submission:
@@ -114,31 +107,15 @@ def add_file(child: Child, by: Account, kind: Kind, data: bytes, *, title: str =
     Raises pipeline.UploadRefused for anything that is not a picture or sound we accept.
     If the database write fails, the stored files are removed: no orphans.
     """
-    store = _store()
-    if kind is Kind.PICTURE:
-        image = pipeline.process_image(data)
-        names = [store.save(image.data, image.extension),
-                 store.save(image.thumbnail, image.extension)]
-        stored = StoredFile(kind="image", name=names[0], thumbnail_name=names[1],
-                            content_type=image.content_type, size_bytes=len(image.data),
-                            width=image.width, height=image.height,
-                            source_format=image.source_format)
-        body = image.data
-    else:
-        sound = pipeline.process_audio(data)
-        names = [store.save(sound.data, sound.extension)]
-        stored = StoredFile(kind="audio", name=names[0], content_type=sound.content_type,
-                            size_bytes=len(sound.data), duration_seconds=sound.duration_seconds,
-                            source_format=sound.source_format)
-        body = sound.data
-    stored.sha256 = hashlib.sha256(body).hexdigest()
-    stored.child_id, stored.created_by_id = child.id, by.id
+    upload_dir = current_app.config["PORTAL"].upload_dir
+    kept = keeping.keep(upload_dir, data, kind=keeping.IMAGE if kind is Kind.PICTURE
+                        else keeping.AUDIO, child_id=child.id, by_id=by.id)
     try:
         session = db.session()
-        session.add(stored)
+        session.add(kept.stored)
         session.flush()
         item = Submission(child_id=child.id, kind=kind.value, title=title or None,
-                          body=words or None, file_id=stored.id,
+                          body=words or None, file_id=kept.stored.id,
                           visibility=Visibility(visibility).value,
                           review_id=_next_review_id(child), entered_by_id=by.id,
                           language=language)
@@ -148,8 +125,7 @@ def add_file(child: Child, by: Account, kind: Kind, data: bytes, *, title: str =
         session.commit()
     except BaseException:
         db.session().rollback()
-        for name in names:
-            store.delete(name)
+        keeping.discard(upload_dir, kept)
         raise
     return item
 

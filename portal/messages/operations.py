@@ -1,15 +1,12 @@
 """Every write about messages: sending, reading, flags, the ISRO's page."""
 from __future__ import annotations
 
-import hashlib
-
 from flask import current_app
 
 from portal import audit, db, notify
 from portal.accounts.models import Account, Child, Role
 from portal.db import utcnow
-from portal.media import pipeline
-from portal.media.models import StoredFile
+from portal.media import keeping, pipeline
 from portal.media.storage import FileStore
 from portal.messages import queries
 from portal.messages.models import Conversation, Flag, IsroProfile, Message, Side
@@ -32,49 +29,24 @@ def _store() -> FileStore:
     return FileStore(current_app.config["PORTAL"].upload_dir)
 
 
-def _stored_attachment(child: Child, author: Account, data: bytes) -> tuple[StoredFile, list]:
-    """A picture or a voice note, judged by its content, through the one pipeline."""
-    store = _store()
-    try:
-        image = pipeline.process_image(data)
-    except pipeline.UploadRefused as not_a_picture:
-        if not_a_picture.reason != "unreadable":
-            raise
-        sound = pipeline.process_audio(data)
-        name = store.save(sound.data, sound.extension)
-        return StoredFile(kind="audio", name=name, content_type=sound.content_type,
-                          size_bytes=len(sound.data), duration_seconds=sound.duration_seconds,
-                          source_format=sound.source_format, sha256=_sha(sound.data),
-                          child_id=child.id, created_by_id=author.id), [name]
-    names = [store.save(image.data, image.extension), store.save(image.thumbnail,
-                                                                 image.extension)]
-    return StoredFile(kind="image", name=names[0], thumbnail_name=names[1],
-                      content_type=image.content_type, size_bytes=len(image.data),
-                      width=image.width, height=image.height, source_format=image.source_format,
-                      sha256=_sha(image.data), child_id=child.id, created_by_id=author.id), names
-
-
-def _sha(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
 def send(conversation: Conversation, author: Account, body: str, *, language: str = "en",
          feels_unsafe: bool = False, attachment: bytes | None = None) -> Message:
     """Send a message (and its attachment) in one transaction, raise flags, tell staff.
 
     Commits. Raises pipeline.UploadRefused for an attachment we cannot accept.
     """
-    names: list[str] = []
+    upload_dir = current_app.config["PORTAL"].upload_dir
+    kept = (keeping.keep(upload_dir, attachment, kind=keeping.EITHER,
+                         child_id=conversation.child_id, by_id=author.id)
+            if attachment else None)
     session = db.session()
     try:
-        stored = None
-        if attachment:
-            stored, names = _stored_attachment(conversation.child, author, attachment)
-            session.add(stored)
+        if kept:
+            session.add(kept.stored)
             session.flush()
         message = Message(conversation_id=conversation.id, author_id=author.id,
                           body=body[:MESSAGE_LIMIT], language=language,
-                          feels_unsafe=feels_unsafe, file_id=stored.id if stored else None)
+                          feels_unsafe=feels_unsafe, file_id=kept.stored.id if kept else None)
         session.add(message)
         session.flush()
         conversation.last_message_at = message.created_at
@@ -94,8 +66,7 @@ def send(conversation: Conversation, author: Account, body: str, *, language: st
         session.commit()
     except BaseException:
         session.rollback()
-        for name in names:
-            _store().delete(name)
+        keeping.discard(upload_dir, kept)
         raise
     return message
 
