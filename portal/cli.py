@@ -22,6 +22,8 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
     app.cli.add_command(sweep_uploads)
+    app.cli.add_command(add_child)
+    app.cli.add_command(link_person)
 
 
 @click.command("init-db")
@@ -202,3 +204,61 @@ def sweep_uploads(delete: bool) -> None:
             path.unlink()
     swept = FileStore(config.upload_dir).sweep_temporaries(3600) if delete else 0
     click.echo(f"{len(found)} orphan file(s), {swept} temporary file(s) removed.")
+
+
+@click.command("add-child")
+@click.option("--name", required=True, help="The name the child likes to be called.")
+@click.option("--born", type=click.DateTime(["%Y-%m-%d"]), required=True, help="yyyy-mm-dd")
+@click.option("--looked-after-since", type=click.DateTime(["%Y-%m-%d"]), required=True)
+@click.option("--isro", "isro_username", required=True, help="Username of their ISRO.")
+@click.option("--reference", help="The council's child reference (for the SSDA903 return).")
+@click.option("--language", default="en", help="e.g. ar, ps, fa_AF, ti")
+@with_appcontext
+def add_child(name, born, looked_after_since, isro_username, reference, language) -> None:
+    """Add a child looked after, with their first review's statutory due date."""
+    from portal.accounts.models import Role
+    from portal.i18n import LANGUAGE_NAMES
+    from portal.reviews import operations as reviews
+
+    isro = operations.find_account(isro_username)
+    if isro is None or isro.role_enum is not Role.ISRO:
+        raise click.ClickException(f"{isro_username!r} is not an ISRO's username")
+    if language not in LANGUAGE_NAMES:
+        raise click.ClickException(f"unknown language {language!r}")
+    child = operations.create_child(name, born.date(), looked_after_since.date(), isro=isro,
+                                    language=language, reference=reference or None)
+    kind, due = reviews.next_due(child)
+    reviews.add_review(child, due, kind=kind)
+    db.session().commit()
+    click.echo(f"Added child {child.id}; first review due by {due:%d/%m/%Y}. Their ISRO makes "
+               "their sign-in card from the child's page.")
+
+
+@click.command("link")
+@click.option("--person", "username", required=True, help="A carer's or advocate's username.")
+@click.option("--child", "reference", required=True, help="The child's council reference.")
+@click.option("--ends", type=click.DateTime(["%Y-%m-%d"]), help="End an existing link on this day.")
+@with_appcontext
+def link_person(username, reference, ends) -> None:
+    """Link a carer or advocate to a child (or end the link with --ends)."""
+    from datetime import date
+
+    from sqlalchemy import select
+
+    from portal.accounts.models import Child, Link, LinkKind
+
+    person = operations.find_account(username)
+    child = db.session().scalar(select(Child).where(Child.reference == reference))
+    if person is None or person.role not in (LinkKind.CARER, LinkKind.ADVOCATE) or child is None:
+        raise click.ClickException("give a carer's or advocate's username and a child reference")
+    if ends:
+        current = db.session().scalars(select(Link).where(
+            Link.account_id == person.id, Link.child_id == child.id, Link.ends_on.is_(None)))
+        for row in current:
+            operations.end_link(row, ends.date())
+        message = "Link ended."
+    else:
+        operations.link(person, child, LinkKind(person.role), date.today())
+        message = "Linked."
+    db.session().commit()
+    click.echo(message)

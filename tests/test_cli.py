@@ -64,3 +64,35 @@ def test_init_db_reaches_the_latest_migration(tmp_path, test_config):
                      instance_dir=tmp_path)
     result = create_app(config).test_cli_runner().invoke(args=["init-db"])
     assert result.exit_code == 0 and "up to date" in result.output
+
+
+def test_add_a_child_and_link_a_carer_then_end_the_link(app):
+    from datetime import date
+
+    runner = app.test_cli_runner()
+    runner.invoke(args=["create-account", "--role", "isro", "--username", "new.isro",
+                        "--name", "New ISRO"])
+    runner.invoke(args=["create-account", "--role", "carer", "--username", "new.carer",
+                        "--name", "New Carer"])
+    result = runner.invoke(args=["add-child", "--name", "Zara", "--born", "2015-03-02",
+                                 "--looked-after-since", "2025-12-15", "--isro", "new.isro",
+                                 "--reference", "Z1", "--language", "ar"])
+    assert result.exit_code == 0, result.output
+    assert "first review due by 15/01/2026" in result.output  # 20 working days, over Christmas
+    assert runner.invoke(args=["link", "--person", "new.carer", "--child", "Z1"]).exit_code == 0
+    from portal.access import visible_children
+    from portal.accounts.operations import find_account
+
+    with app.app_context():
+        from portal import db
+
+        carer = find_account("new.carer")
+        assert [c.preferred_name for c in db.session().scalars(visible_children(carer))] == [
+            "Zara"]
+    assert runner.invoke(args=["link", "--person", "new.carer", "--child", "Z1",
+                               "--ends", date.today().isoformat()]).exit_code == 0
+    with app.app_context():
+        assert list(db.session().scalars(visible_children(find_account("new.carer")))) == []
+    bad = runner.invoke(args=["add-child", "--name", "X", "--born", "2015-03-02",
+                              "--looked-after-since", "2025-12-15", "--isro", "new.carer"])
+    assert bad.exit_code != 0
