@@ -21,6 +21,7 @@ from portal import create_app, migrate
 from portal.config import Config
 
 CHILDREN, PER_CHILD, CASELOAD = 10_000, 50, 70
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # benchmark accounts only
 URL = os.environ.get("PORTAL_BENCH_DATABASE_URL",
                      "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
@@ -39,7 +40,7 @@ def seed(app) -> None:
         operations.set_password(isros[0], "bench password 1")
         operations.set_password(manager, "bench password 1")
         for account in (isros[0], manager):
-            account.totp_secret, account.totp_confirmed = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP", True
+            account.totp_secret, account.totp_confirmed = TOTP_SECRET, True
         db.session().commit()
         today = date.today()
         session = db.session()
@@ -113,7 +114,7 @@ def main() -> None:
                                       "password": "bench password 1"})
         page = client.get("/sign-in/code").get_data(as_text=True)
         client.post("/sign-in/code", data={"csrf_token": csrf_token(page),
-                                           "code": pyotp.TOTP("JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP").now()})
+                                           "code": pyotp.TOTP(TOTP_SECRET).now()})
         return client
 
     isro = signed_in("isro0")
