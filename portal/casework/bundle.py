@@ -6,19 +6,19 @@ from __future__ import annotations
 
 import base64
 
-from flask import current_app, render_template
+from flask import render_template
 
 from portal.accounts.models import Child
 from portal.consultations import queries as views_sent
 from portal.consultations.questionnaires import SECTIONS, any_form
-from portal.media.storage import FileStore
+from portal.media.serving import app_store
 from portal.reviews import queries as reviews
 
 
 def _embedded(stored) -> str | None:
     if stored is None or stored.kind != "image":
         return None
-    store = FileStore(current_app.config["PORTAL"].upload_dir)
+    store = app_store()
     with store.open(stored.name) as f:
         data = base64.b64encode(f.read()).decode()
     return f"data:{stored.content_type};base64,{data}"

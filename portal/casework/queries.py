@@ -12,9 +12,9 @@ from portal.casework.models import Challenge, Contact, ReadMark
 from portal.consultations.models import Submission
 from portal.messages.models import Conversation, Flag, Message
 from portal.reviews.models import Letter, Review
+from portal.reviews.queries import DUE_SOON_DAYS, due_status
 
 PAGE_SIZE = 50
-DUE_SOON_DAYS = 28
 STATUSES = ("overdue", "due-soon", "on-time", "none")
 SORTS = ("flags", "due", "name")
 
@@ -37,14 +37,6 @@ class Caseload:
     total: int
     page: int
     pages: int
-
-
-def _status(due: date | None, today: date) -> str:
-    if due is None:
-        return "none"
-    if due < today:
-        return "overdue"
-    return "due-soon" if (due - today).days <= DUE_SOON_DAYS else "on-time"
 
 
 def caseload(account: Account, *, status: str | None = None, flagged_only: bool = False,
@@ -86,7 +78,7 @@ def caseload(account: Account, *, status: str | None = None, flagged_only: bool 
     page = min(max(1, page), pages)
     found = session.execute(query.order_by(*order).limit(PAGE_SIZE)
                             .offset((page - 1) * PAGE_SIZE)).all()
-    rows = [CaseloadRow(child=c, next_due=due, status=_status(due, today), open_flags=n)
+    rows = [CaseloadRow(child=c, next_due=due, status=due_status(due, today), open_flags=n)
             for c, due, n in found]
     _fill(rows, account)
     return Caseload(rows=rows, total=total, page=page, pages=pages)

@@ -19,8 +19,8 @@ from portal.consultations.models import Kind, Submission
 from portal.consultations.questionnaires import NOT_SURE, QUESTIONNAIRES, SECTIONS, any_form
 from portal.i18n import current_locale
 from portal.media import pipeline
-from portal.media.serving import send_stored
-from portal.media.storage import FileStore, StoreUnavailable
+from portal.media.serving import app_store, send_stored
+from portal.media.storage import StoreUnavailable
 
 bp = Blueprint("consultations", __name__)
 access.register_subject("submission_id", queries.may_see_id)
@@ -243,7 +243,7 @@ def file(submission_id: int, variant: str):
         audit.record("staff.viewed_file", actor_id=current_user.id, child_id=item.child_id,
                      subject=f"submission:{item.id}")
         db.session().commit()
-    store = FileStore(current_app.config["PORTAL"].upload_dir)
+    store = app_store()
     name = stored.thumbnail_name if variant == "thumb" else stored.name
     download = request.args.get("download") == "1"
     extension = name.rsplit(".", 1)[-1]

@@ -7,10 +7,16 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from flask import Response, send_file
+from flask import Response, current_app, send_file
 from werkzeug.exceptions import NotFound
 
 from portal.media.storage import FileStore
+
+
+def app_store() -> FileStore:
+    """The running portal's file store (PORTAL_UPLOAD_DIR)."""
+    return FileStore(current_app.config["PORTAL"].upload_dir)
+
 
 # The only types served as themselves; anything else is sent as an opaque download.
 SERVABLE_TYPES = {"image/jpeg", "image/png", "audio/webm", "audio/ogg", "audio/mp4",

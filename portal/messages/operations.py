@@ -7,7 +7,7 @@ from portal import audit, db, notify
 from portal.accounts.models import Account, Child, Role
 from portal.db import utcnow
 from portal.media import keeping, pipeline
-from portal.media.storage import FileStore
+from portal.media.serving import app_store
 from portal.messages import queries
 from portal.messages.models import Conversation, Flag, IsroProfile, Message, Side
 from portal.messages.safety import unsafe_words
@@ -23,10 +23,6 @@ def conversation_for(child: Child, participant: Account) -> Conversation:
         db.session().add(found)
         db.session().flush()
     return found
-
-
-def _store() -> FileStore:
-    return FileStore(current_app.config["PORTAL"].upload_dir)
 
 
 def send(conversation: Conversation, author: Account, body: str, *, language: str = "en",
@@ -111,7 +107,7 @@ def save_profile(isro: Account, about: str, working_hours: str,
     old, new = profile.photo_name, None
     if photo:
         image = pipeline.process_image(photo)
-        new = _store().save(image.thumbnail, image.extension)
+        new = app_store().save(image.thumbnail, image.extension)
         profile.photo_name = new
     db.session().add(profile)
     try:
@@ -119,8 +115,8 @@ def save_profile(isro: Account, about: str, working_hours: str,
     except BaseException:
         db.session().rollback()
         if new:
-            _store().delete(new)
+            app_store().delete(new)
         raise
     if new and old:
-        _store().delete(old)
+        app_store().delete(old)
     return profile

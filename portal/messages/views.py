@@ -1,7 +1,7 @@
 """Messages: a child, carer or advocate with the child's ISRO; the ISRO's inbox; flags."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -10,8 +10,7 @@ from portal.accounts import queries as people
 from portal.accounts.models import Role
 from portal.i18n import current_locale
 from portal.media import pipeline
-from portal.media.serving import send_stored
-from portal.media.storage import FileStore
+from portal.media.serving import app_store, send_stored
 from portal.messages import operations, queries
 from portal.messages.forms import ClearFlagForm, MessageForm, ProfileForm, ReplyForm
 from portal.security import limiter
@@ -121,7 +120,7 @@ def attachment(conversation_id: int, message_id: int):
         audit.record("staff.viewed_file", actor_id=current_user.id,
                      child_id=message.conversation.child_id, subject=f"message:{message.id}")
         db.session().commit()
-    store = FileStore(current_app.config["PORTAL"].upload_dir)
+    store = app_store()
     return send_stored(store, message.file.name, message.file.content_type)
 
 
@@ -168,6 +167,6 @@ def isro_photo(account_id: int):
     found = queries.profile(account_id)
     if found is None or not found.photo_name:
         abort(404)
-    store = FileStore(current_app.config["PORTAL"].upload_dir)
+    store = app_store()
     return send_stored(store, found.photo_name, "image/jpeg" if found.photo_name.endswith(
         ".jpg") else "image/png")

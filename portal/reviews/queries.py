@@ -46,11 +46,16 @@ def status(review: Review | None, today: date | None = None) -> str:
     today = today or date.today()
     if review.held_on:
         return "held-on-time" if review.held_on <= review.due_on else "held-late"
-    if review.due_on < today:
+    return due_status(review.due_on, today)
+
+
+def due_status(due: date | None, today: date) -> str:
+    """'overdue', 'due-soon' or 'on-time' for a review due on ``due``; 'none' without one."""
+    if due is None:
+        return "none"
+    if due < today:
         return "overdue"
-    if (review.due_on - today).days <= DUE_SOON_DAYS:
-        return "due-soon"
-    return "on-time"
+    return "due-soon" if (due - today).days <= DUE_SOON_DAYS else "on-time"
 
 
 def letter_for(review_id: int) -> Letter | None:
