@@ -18,6 +18,9 @@ def create_app(config: Config | None = None) -> Flask:
         template_folder=str(PROJECT_ROOT / "templates"),
         static_folder=str(PROJECT_ROOT / "static"),
     )
+    from portal.text import PortalRequest
+
+    app.request_class = PortalRequest
     app.config.update(
         PORTAL=config,
         SECRET_KEY=config.secret_key,
@@ -77,6 +80,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.casework.views import bp as casework
     from portal.consultations.adult_views import bp as on_behalf
     from portal.consultations.views import bp as consultations
+    from portal.messages.safety_views import bp as safety
     from portal.messages.views import bp as messages
     from portal.pages.views import bp as pages
     from portal.reports.views import bp as reports
@@ -87,6 +91,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(consultations)
     app.register_blueprint(on_behalf)
     app.register_blueprint(messages)
+    app.register_blueprint(safety)
     app.register_blueprint(reviews)
     app.register_blueprint(casework)
     app.register_blueprint(reports)
@@ -113,13 +118,14 @@ def i18n_reviewed() -> frozenset[str]:
 
 
 def _template_helpers(app: Flask) -> None:
-    from flask_babel import format_date, format_datetime
+    from flask_babel import format_date, format_datetime, format_timedelta
 
     from portal.accounts import preferences
 
     app.jinja_env.globals.update(
         format_date=format_date,
         format_datetime=format_datetime,
+        format_timedelta=format_timedelta,
         html_classes=preferences.html_classes,
         display_settings=preferences.current,
         idle_deadline=lambda: g.get("idle_deadline"),
@@ -133,6 +139,13 @@ def _template_helpers(app: Flask) -> None:
     app.jinja_env.filters["fromiso"] = date.fromisoformat
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
+
+    def staff_open_flags() -> int:
+        from portal.messages.queries import open_flag_count
+
+        return open_flag_count(current_user) if current_user.is_staff else 0
+
+    app.jinja_env.globals["staff_open_flags"] = staff_open_flags
 
     @app.context_processor
     def people():

@@ -24,6 +24,10 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(sweep_uploads)
     app.cli.add_command(add_child)
     app.cli.add_command(link_person)
+    from portal.messages.cli import check_flags, safety_scan
+
+    app.cli.add_command(safety_scan)
+    app.cli.add_command(check_flags)
 
 
 @click.command("init-db")

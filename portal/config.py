@@ -9,6 +9,10 @@ import os
 import secrets
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from portal.office_hours import OfficeHours
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 ENVIRONMENTS = ("development", "production", "testing")
@@ -45,11 +49,24 @@ class Config:
     smtp_starttls: bool = True
     demo_password: str | None = None
     demo_totp_secret: str | None = None
+    # Safeguarding: a team mailbox or duty manager told of every flag with the ISRO; how
+    # many minutes of office time a flag may wait for acknowledgement before managers are
+    # told; the office hours; the council's emergency duty team for nights and weekends.
+    duty_email: str | None = None
+    flag_ack_minutes: int = 120
+    office_hours: str = "Mon-Fri 09:00-17:00"
+    edt_phone: str | None = None
     extra: dict = field(default_factory=dict)
 
     @property
     def is_production(self) -> bool:
         return self.env == "production"
+
+    @property
+    def hours(self) -> OfficeHours:
+        from portal.office_hours import parsed
+
+        return parsed(self.office_hours)
 
     @property
     def is_development(self) -> bool:
@@ -84,6 +101,10 @@ class Config:
                                                                               "no"),
             demo_password=env.get("PORTAL_DEMO_PASSWORD") or None,
             demo_totp_secret=env.get("PORTAL_DEMO_TOTP_SECRET") or None,
+            duty_email=env.get("PORTAL_DUTY_EMAIL") or None,
+            flag_ack_minutes=int(env.get("PORTAL_FLAG_ACK_MINUTES", 120)),
+            office_hours=env.get("PORTAL_OFFICE_HOURS") or "Mon-Fri 09:00-17:00",
+            edt_phone=env.get("PORTAL_EDT_PHONE") or None,
         )
         return replace(config, **overrides).resolved()
 
@@ -99,6 +120,14 @@ class Config:
                 raise ConfigError("PORTAL_DATABASE_URL must be set in production")
         elif not secret_key:
             secret_key = _development_secret(self.instance_dir)
+        from portal.office_hours import OfficeHours, OfficeHoursError
+
+        try:
+            OfficeHours.parse(self.office_hours)
+        except OfficeHoursError as problem:
+            raise ConfigError(f"PORTAL_OFFICE_HOURS: {problem}") from None
+        if self.flag_ack_minutes < 1:
+            raise ConfigError("PORTAL_FLAG_ACK_MINUTES must be at least 1")
         database_url = self.database_url or f"sqlite:///{self.instance_dir / 'portal.sqlite3'}"
         return replace(self, secret_key=secret_key, database_url=database_url)
 

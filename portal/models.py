@@ -5,5 +5,5 @@ from portal.casework.models import Challenge, Contact, ReadMark  # noqa: F401
 from portal.consultations.models import Submission  # noqa: F401
 from portal.db import Base  # noqa: F401
 from portal.media.models import StoredFile  # noqa: F401
-from portal.messages.models import Conversation, Flag, IsroProfile, Message  # noqa: F401
+from portal.messages.models import Conversation, Flag, FlagNotice, IsroProfile, Message  # noqa: F401
 from portal.reviews.models import AgreedPlan, Letter, LetterVersion, Review  # noqa: F401

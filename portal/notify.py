@@ -8,59 +8,85 @@ from __future__ import annotations
 import smtplib
 import ssl
 import uuid
+from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
 from flask import current_app
-from flask_babel import force_locale
+from flask_babel import force_locale, format_datetime, format_timedelta
 from flask_babel import gettext as _
 
 from portal.accounts.models import Account
 
-NEW_MESSAGE, FLAG = "new_message", "flag"
+NEW_MESSAGE = "new_message"
+# Failures that mean "try again later" (the relay is down, refused, timed out).
+SEND_ERRORS = (OSError, smtplib.SMTPException)
 
 
-def _compose(account: Account, what: str) -> EmailMessage:
+def send_email(address: str, subject: str, paragraphs: list[str]) -> None:
+    """Send one email now. Raises one of SEND_ERRORS when it could not be sent."""
     config = current_app.config["PORTAL"]
-    with force_locale(account.language or "en"):
-        if what == FLAG:
-            subject = _("My Say: something needs your attention")
-            lead = _("A message in My Say may need your attention soon.")
-        else:
-            subject = _("My Say: you have a new message")
-            lead = _("You have a new message in My Say.")
-        body = "\n\n".join([
-            lead,
-            _("Sign in to read it: %(address)s", address=config.base_url + "/"),
-            _("This email never says who a message is from or what it says."),
-        ])
     message = EmailMessage()
     message["Subject"] = subject
     message["From"] = config.smtp_from
-    message["To"] = account.email
+    message["To"] = address
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = make_msgid(domain="mysay.invalid")
-    message.set_content(body)
-    return message
+    message.set_content("\n\n".join(paragraphs))
+    if config.smtp_host:
+        with smtplib.SMTP(config.smtp_host, config.smtp_port, timeout=10) as smtp:
+            if config.smtp_starttls:
+                smtp.starttls(context=ssl.create_default_context())
+            if config.smtp_username:
+                smtp.login(config.smtp_username, config.smtp_password or "")
+            smtp.send_message(message)
+    else:
+        outbox = config.instance_dir / "outbox"
+        outbox.mkdir(parents=True, exist_ok=True)
+        (outbox / f"{uuid.uuid4().hex}.eml").write_bytes(bytes(message))
 
 
-def tell_staff(account: Account | None, what: str) -> None:
-    """Send (or write to the outbox) a notification; a failure is logged, never raised."""
-    if account is None or not account.email:
+def _sign_in_line(path: str = "/") -> str:
+    return _("Sign in to read it: %(address)s",
+             address=current_app.config["PORTAL"].base_url + path)
+
+
+def tell_staff(account: Account | None, what: str = NEW_MESSAGE) -> None:
+    """Tell a staff member something new is waiting; a failure is logged, never raised."""
+    if account is None or not account.email or not account.active:
         return
-    config = current_app.config["PORTAL"]
-    message = _compose(account, what)
+    with force_locale(account.language or "en"):
+        subject = _("My Say: you have a new message")
+        body = [_("You have a new message in My Say."), _sign_in_line(),
+                _("This email never says who a message is from or what it says.")]
     try:
-        if config.smtp_host:
-            with smtplib.SMTP(config.smtp_host, config.smtp_port, timeout=10) as smtp:
-                if config.smtp_starttls:
-                    smtp.starttls(context=ssl.create_default_context())
-                if config.smtp_username:
-                    smtp.login(config.smtp_username, config.smtp_password or "")
-                smtp.send_message(message)
-        else:
-            outbox = config.instance_dir / "outbox"
-            outbox.mkdir(parents=True, exist_ok=True)
-            (outbox / f"{uuid.uuid4().hex}.eml").write_bytes(bytes(message))
-    except (OSError, smtplib.SMTPException):
+        send_email(account.email, subject, body)
+    except SEND_ERRORS:
         current_app.logger.exception("could not send a %s notification", what)
+
+
+def flag_email(language: str | None, *, escalated: bool, raised_at: datetime, now: datetime,
+               caseload: bool) -> tuple[str, list[str]]:
+    """The subject and paragraphs of an email about a safety flag. It says plainly that a
+    child may be unsafe and how old the flag is, and never names the child."""
+    config = current_app.config["PORTAL"]
+    with force_locale(language or "en"):
+        age = format_timedelta(max(now - raised_at, timedelta(minutes=1)), threshold=1.1)
+        when = format_datetime(raised_at, "EEEE d MMMM, HH:mm")
+        if escalated:
+            subject = _("My Say: a safety flag has not been acknowledged")
+            lead = _("A child may be unsafe, and nobody has acknowledged the safety flag yet.")
+        else:
+            subject = _("My Say: a child may be unsafe")
+            lead = (_("A child on your caseload may be unsafe.") if caseload
+                    else _("A child may be unsafe."))
+        body = [
+            lead,
+            _("The safety flag was raised %(age)s ago (%(when)s).", age=age, when=when),
+            _("Sign in to see it and act: %(address)s", address=config.base_url + "/safety"),
+            _("Acknowledge the flag in My Say when you are acting on it. If nobody does within "
+              "%(minutes)d minutes of office time, every manager is told.",
+              minutes=config.flag_ack_minutes),
+            _("This email never names the child or says what they wrote."),
+        ]
+    return subject, body

@@ -12,6 +12,7 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFProtect
 from limits import parse as parse_limit
+from limits import parse_many
 
 csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address, default_limits=[], headers_enabled=False)
@@ -88,6 +89,17 @@ class SignInThrottle:
                 current_app.logger.exception("rate-limit storage is unreachable")
                 return when_down
         return wrapped
+
+
+def within_limit(limit: str, key: str) -> bool:
+    """Count one try against every part of ``limit`` (e.g. "10 per minute;60 per hour")
+    for ``key``; False when any part is used up. Views that call this answer with their
+    own form, keeping what the person typed, instead of a bare 429 page."""
+    try:
+        return all([limiter.limiter.hit(item, "limit", key) for item in parse_many(limit)])
+    except Exception:  # noqa: BLE001 - storage down: let the person through
+        current_app.logger.exception("rate-limit storage is unreachable")
+        return True
 
 
 def init_app(app: Flask) -> None:

@@ -57,7 +57,7 @@ def caseload():
 
     return render_template("casework/caseload.html", caseload=result, status=status, sort=sort,
                            today=date.today(),
-                           search=args.get("q", ""), flagged=args.get("flagged") == "1",
+                           search=args.get("q", ""), flagged_only=args.get("flagged") == "1",
                            isro_filter=isro_id, isros=queries.isros(),
                            inbox=conversations.inbox(current_user),
                            caseloads=people.caseload_sizes()

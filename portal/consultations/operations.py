@@ -6,13 +6,13 @@ from datetime import date
 
 from flask import current_app
 
-from portal import audit, db, notify
+from portal import audit, db
 from portal.accounts.models import Account, Child, Role
 from portal.consultations.models import Kind, Submission, Visibility
 from portal.consultations.questionnaires import NOT_SURE, QUESTIONNAIRES, Question, for_age
 from portal.db import utcnow
 from portal.media import keeping
-from portal.messages.operations import check_submission
+from portal.messages import flags
 from portal.reviews import queries as reviews
 
 POEM_LIMIT = 10_000
@@ -80,10 +80,8 @@ def send(item: Submission) -> None:
     typed = [str(a.get("value")) for a in (item.answers or {}).values()
              if a.get("status") == "answered" and isinstance(a.get("value"), str)]
     db.session().flush()
-    flagged = check_submission(item.child, item.id, [item.title or "", item.body or "", *typed])
-    if flagged:
-        item_isro = item.child.isro
-        db.after_commit(lambda: notify.tell_staff(item_isro, notify.FLAG))
+    flags.check(item.child, item.title, item.body, *typed, submission_id=item.id,
+                by=db.session().get(Account, item.entered_by_id) if item.entered_by_id else None)
     audit.record("child.sent", actor_id=item.entered_by_id, child_id=item.child_id,
                  subject=f"submission:{item.id}", kind=item.kind)
 

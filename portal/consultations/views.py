@@ -21,6 +21,7 @@ from portal.i18n import current_locale
 from portal.media import pipeline
 from portal.media.serving import app_store, send_stored
 from portal.media.storage import StoreUnavailable
+from portal.messages import reading
 
 bp = Blueprint("consultations", __name__)
 access.register_subject("submission_id", queries.may_see_id)
@@ -162,7 +163,11 @@ def send_form():
 @bp.route("/my-say/sent/<int:submission_id>")
 @access.allow(CHILD, subject="submission_id")
 def sent(submission_id: int):
-    return render_template("consultations/sent.html", item=queries.submission(submission_id))
+    from portal.messages import queries as flags
+
+    flagged = flags.submission_flagged(submission_id)
+    return render_template("consultations/sent.html", item=queries.submission(submission_id),
+                           flagged=flagged, when_read=reading.when_read() if flagged else None)
 
 
 def _upload(kind: Kind, form, template: str):

@@ -44,3 +44,21 @@ class ProfileForm(FlaskForm):
     working_hours = StringField(_l("When you work"), validators=[Optional(), Length(max=200)])
     photo = FileField(_l("A photo of you (if you like)"),
                       render_kw={"accept": "image/*,.heic,.heif"})
+
+
+class TellMoreForm(FlaskForm):
+    """The one optional question after "I don't feel safe" (sent without a CSRF token:
+    see safety_views)."""
+
+    body = TextAreaField(_l("Do you want to tell us more?"),
+                         description=_l("You do not have to. We have already told them."),
+                         validators=[Optional(), Length(max=MESSAGE_LIMIT, message=_l(
+                             "Please write less than %(max)d characters", max=MESSAGE_LIMIT))],
+                         render_kw={"rows": 5, "maxlength": MESSAGE_LIMIT})
+
+
+class SafetyTestForm(FlaskForm):
+    phrase = TextAreaField(_l("Test a phrase"),
+                           description=_l("See which entries, in any language, would flag it."),
+                           validators=[DataRequired(_l("Write a phrase to test")),
+                                       Length(max=4000)], render_kw={"rows": 3})

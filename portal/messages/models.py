@@ -63,10 +63,15 @@ class Message(Base):
     file: Mapped[StoredFile | None] = relationship()
     conversation: Mapped[Conversation] = relationship()
 
+    # Set when the message is sent: the safety flags it raised (not a column).
+    raised_flags = ()
+
 
 class Flag(Base):
-    """A sign that a child may be unsafe: it stays at the top until a staff member clears
-    it with a note of what they did."""
+    """A sign that a child may be unsafe. It stays at the top of every staff list until a
+    staff member acknowledges it ("I have seen this and I am acting") and then clears it
+    with a note of what they did. Unacknowledged past ``ack_due_at`` (office time), it is
+    escalated to every manager."""
 
     __tablename__ = "flags"
     __table_args__ = (CheckConstraint("reason IN ('ticked', 'words')", name="reason"),)
@@ -77,20 +82,68 @@ class Flag(Base):
     message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id", ondelete="CASCADE"))
     submission_id: Mapped[int | None] = mapped_column(
         ForeignKey("submissions.id", ondelete="CASCADE"))
+    # "ticked": the child said "I don't feel safe"; "words": the word lists matched.
     reason: Mapped[str] = mapped_column(String(8))
     # The word-list entries that matched (never the child's whole message).
-    matched: Mapped[str | None] = mapped_column(String(200))
+    matched: Mapped[str | None] = mapped_column(String(500))
     raised_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    cleared_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When it must be acknowledged by: PORTAL_FLAG_ACK_MINUTES of office time after raising.
+    ack_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    acknowledged_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("accounts.id", ondelete="SET NULL"))
+    escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cleared_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     cleared_by_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id",
                                                                  ondelete="SET NULL"))
     clear_note: Mapped[str | None] = mapped_column(Text)
 
-    cleared_by: Mapped[Account | None] = relationship()
+    child: Mapped[Child] = relationship()
+    message: Mapped[Message | None] = relationship()
+    cleared_by: Mapped[Account | None] = relationship(foreign_keys=[cleared_by_id])
+    acknowledged_by: Mapped[Account | None] = relationship(foreign_keys=[acknowledged_by_id])
+    notices: Mapped[list[FlagNotice]] = relationship(
+        back_populates="flag", order_by="FlagNotice.id", cascade="all, delete-orphan")
 
     @property
     def is_open(self) -> bool:
         return self.cleared_at is None
+
+    def is_overdue(self, now: datetime) -> bool:
+        """Not acknowledged in time: shown red, escalated to managers."""
+        return (self.acknowledged_at is None and self.cleared_at is None
+                and self.ack_due_at is not None and now >= self.ack_due_at)
+
+
+class NoticeStatus(enum.StrEnum):
+    QUEUED = "queued"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+class FlagNotice(Base):
+    """An email about a flag: to the ISRO, the duty address, or (escalated) a manager.
+    Kept so the Safety page can say who a flag has reached, and failed ones are retried."""
+
+    __tablename__ = "flag_notices"
+    __table_args__ = (
+        CheckConstraint("kind IN ('raised', 'escalated')", name="kind"),
+        CheckConstraint("status IN ('queued', 'sent', 'failed')", name="status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    flag_id: Mapped[int] = mapped_column(ForeignKey("flags.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    # A staff member, or (account None) the duty address.
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))
+    address: Mapped[str] = mapped_column(String(254))
+    status: Mapped[str] = mapped_column(String(8), default=NoticeStatus.QUEUED.value, index=True)
+    attempts: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    flag: Mapped[Flag] = relationship(back_populates="notices")
+    account: Mapped[Account | None] = relationship()
 
 
 class IsroProfile(Base):

@@ -8,9 +8,8 @@ from portal.accounts.models import Account, Child, Role
 from portal.db import utcnow
 from portal.media import keeping, pipeline
 from portal.media.serving import app_store
-from portal.messages import queries
-from portal.messages.models import Conversation, Flag, IsroProfile, Message, Side
-from portal.messages.safety import unsafe_words
+from portal.messages import flags, queries
+from portal.messages.models import Conversation, IsroProfile, Message, Side
 
 MESSAGE_LIMIT = 2000
 
@@ -51,14 +50,14 @@ def send(conversation: Conversation, author: Account, body: str, *, language: st
             conversation.participant_read_at = message.created_at
         else:
             conversation.staff_read_at = message.created_at
-        flagged = from_participant and _raise_flags(conversation.child_id, body, feels_unsafe,
-                                                    message_id=message.id)
+        if from_participant:
+            message.raised_flags = flags.check(conversation.child, body, ticked=feels_unsafe,
+                                        message_id=message.id, by=author)
         audit.record("message.sent", actor_id=author.id, child_id=conversation.child_id,
                      subject=f"conversation:{conversation.id}")
-        if from_participant:
+        if from_participant and not message.raised_flags:
             isro = conversation.child.isro
-            db.after_commit(lambda: notify.tell_staff(
-                isro, notify.FLAG if flagged else notify.NEW_MESSAGE))
+            db.after_commit(lambda: notify.tell_staff(isro))
         session.commit()
     except BaseException:
         session.rollback()
@@ -67,36 +66,11 @@ def send(conversation: Conversation, author: Account, body: str, *, language: st
     return message
 
 
-def _raise_flags(child_id: int, text: str | None, ticked: bool, *, message_id: int | None = None,
-                 submission_id: int | None = None) -> bool:
-    found = unsafe_words(text)
-    if ticked:
-        db.session().add(Flag(child_id=child_id, message_id=message_id,
-                              submission_id=submission_id, reason="ticked"))
-    if found:
-        db.session().add(Flag(child_id=child_id, message_id=message_id,
-                              submission_id=submission_id, reason="words",
-                              matched=", ".join(found)[:200]))
-    return bool(ticked or found)
-
-
-def check_submission(child: Child, submission_id: int, texts: list[str]) -> bool:
-    """Flag a form answer or poem whose words suggest the child is unsafe (caller commits)."""
-    return _raise_flags(child.id, "\n".join(texts), False, submission_id=submission_id)
-
-
 def mark_read(conversation: Conversation, reader: Account) -> None:
     if reader.id == conversation.participant_id:
         conversation.participant_read_at = utcnow()
     elif reader.role_enum is Role.ISRO:
         conversation.staff_read_at = utcnow()
-
-
-def clear_flag(flag: Flag, by: Account, note: str) -> None:
-    if not note.strip():
-        raise ValueError("a note is needed to clear a flag")
-    flag.cleared_at, flag.cleared_by_id, flag.clear_note = utcnow(), by.id, note.strip()
-    audit.record("flag.cleared", actor_id=by.id, child_id=flag.child_id, subject=f"flag:{flag.id}")
 
 
 def save_profile(isro: Account, about: str, working_hours: str,

@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, false, func, or_, select
+from sqlalchemy.orm import selectinload
 
 from portal import access, db
 from portal.accounts.models import Account, Child, Role
-from portal.messages.models import Conversation, Flag, IsroProfile, Message
+from portal.messages.models import Conversation, Flag, FlagNotice, IsroProfile, Message
 
 
 def conversation(conversation_id: int) -> Conversation | None:
@@ -91,8 +93,44 @@ def open_flags(child_id: int) -> list[Flag]:
 
 
 def flags_of(child_id: int) -> list[Flag]:
-    return list(db.session().scalars(select(Flag).where(Flag.child_id == child_id)
-                                      .order_by(Flag.raised_at.desc())))
+    return list(db.session().scalars(
+        select(Flag).where(Flag.child_id == child_id)
+        .options(selectinload(Flag.message),
+                 selectinload(Flag.notices).selectinload(FlagNotice.account),
+                 selectinload(Flag.acknowledged_by))
+        .order_by(Flag.raised_at.desc())))
+
+
+def _flags_visible_to(account: Account):
+    query = select(Flag).join(Child, Child.id == Flag.child_id)
+    if account.role_enum is Role.ISRO:
+        query = query.where(Child.isro_id == account.id)
+    elif account.role_enum is not Role.MANAGER:
+        query = query.where(false())
+    return query
+
+
+def open_flags_for(account: Account) -> list[Flag]:
+    """Every open flag on the person's caseload (all, for managers): not yet acknowledged
+    first, oldest first, so the one waiting longest is at the top."""
+    query = (_flags_visible_to(account).where(Flag.cleared_at.is_(None))
+             .options(selectinload(Flag.child), selectinload(Flag.message),
+                      selectinload(Flag.notices).selectinload(FlagNotice.account),
+                      selectinload(Flag.acknowledged_by))
+             .order_by(Flag.acknowledged_at.is_not(None), Flag.raised_at, Flag.id))
+    return list(db.session().scalars(query))
+
+
+def open_flag_count(account: Account) -> int:
+    query = _flags_visible_to(account).where(Flag.cleared_at.is_(None))
+    return db.session().scalar(select(func.count()).select_from(query.subquery())) or 0
+
+
+def cleared_flags_for(account: Account, since: datetime) -> list[Flag]:
+    query = (_flags_visible_to(account).where(Flag.cleared_at >= since)
+             .options(selectinload(Flag.child), selectinload(Flag.cleared_by))
+             .order_by(Flag.cleared_at.desc()))
+    return list(db.session().scalars(query))
 
 
 def flagged_message_ids(conversation_id: int) -> set[int]:
@@ -113,3 +151,8 @@ def may_see_flag(account: Account, flag_id: int) -> bool:
 
 def profile(account_id: int) -> IsroProfile | None:
     return db.session().get(IsroProfile, account_id)
+
+
+def submission_flagged(submission_id: int) -> bool:
+    return db.session().scalar(select(func.count(Flag.id)).where(
+        Flag.submission_id == submission_id, Flag.cleared_at.is_(None))) > 0

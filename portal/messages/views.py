@@ -11,13 +11,13 @@ from portal.accounts.models import Role
 from portal.i18n import current_locale
 from portal.media import pipeline
 from portal.media.serving import app_store, send_stored
-from portal.messages import operations, queries
-from portal.messages.forms import ClearFlagForm, MessageForm, ProfileForm, ReplyForm
-from portal.security import limiter
+from portal.messages import operations, queries, reading
+from portal.messages.forms import MessageForm, ProfileForm, ReplyForm
+from portal.messages.safety import find_entries
+from portal.security import within_limit
 
 bp = Blueprint("messages", __name__)
 access.register_subject("conversation_id", queries.may_see_id)
-access.register_subject("flag_id", queries.may_see_flag)
 PARTICIPANTS = (Role.CHILD, Role.CARER, Role.ADVOCATE)
 STAFF = (Role.ISRO, Role.MANAGER)
 # Generous for a child with a lot to say; stops a flood (or a stuck button).
@@ -37,9 +37,14 @@ def index():
     return render_template("messages/index.html", children=children)
 
 
+def _too_many(form) -> int:
+    form.body.errors.append(_("You have sent a lot of messages in a short time. Wait a "
+                              "minute, then press Send again. Your message is still here."))
+    return 429
+
+
 @bp.route("/messages/about/<int:child_id>", methods=["GET", "POST"])
 @access.allow(*PARTICIPANTS, child="child_id")
-@limiter.limit(SEND_LIMIT, key_func=_sender_key, methods=["POST"])
 def thread(child_id: int):
     child = people.child(child_id)
     conversation = queries.find_conversation(child_id, current_user.id)
@@ -48,26 +53,38 @@ def thread(child_id: int):
         del form.feels_unsafe
     if request.method == "GET" and request.args.get("letter"):
         form.body.data = _("I have a question about my letter: ")
+    status = 200
     if form.validate_on_submit():
-        conversation = conversation or operations.conversation_for(child, current_user)
-        upload = form.attachment.data
-        try:
-            operations.send(conversation, current_user, form.body.data,
-                            language=current_locale().code,
-                            feels_unsafe=bool(getattr(form, "feels_unsafe", None) and
-                                              form.feels_unsafe.data),
-                            attachment=upload.read() if upload else None)
-        except pipeline.UploadRefused as refused:
-            form.attachment.errors.append(str(refused.message))
+        feels_unsafe = bool(getattr(form, "feels_unsafe", None) and form.feels_unsafe.data)
+        # A child who may be unsafe is never held back by the limit.
+        if (not feels_unsafe and not find_entries(form.body.data)
+                and not within_limit(SEND_LIMIT, _sender_key())):
+            status = _too_many(form)
         else:
-            flash(_("Sent. Your ISRO will read it in office hours."))
-            return redirect(url_for(".thread", child_id=child_id))
+            sent = _send(child, conversation, form, feels_unsafe)
+            if sent is not None:
+                if sent.raised_flags and current_user.role_enum is Role.CHILD:
+                    return redirect(url_for("safety.told"))
+                flash(_("Sent.") + " " + reading.when_read())
+                return redirect(url_for(".thread", child_id=child_id))
     if conversation is not None and not form.errors:
         operations.mark_read(conversation, current_user)
         db.session().commit()
     return render_template("messages/thread.html", child=child, conversation=conversation,
                            messages=queries.messages_in(conversation.id) if conversation else [],
-                           form=form)
+                           form=form), status
+
+
+def _send(child, conversation, form, feels_unsafe: bool):
+    conversation = conversation or operations.conversation_for(child, current_user)
+    upload = form.attachment.data
+    try:
+        return operations.send(conversation, current_user, form.body.data,
+                               language=current_locale().code, feels_unsafe=feels_unsafe,
+                               attachment=upload.read() if upload else None)
+    except pipeline.UploadRefused as refused:
+        form.attachment.errors.append(str(refused.message))
+        return None
 
 
 @bp.route("/inbox")
@@ -78,14 +95,17 @@ def inbox():
 
 @bp.route("/conversations/<int:conversation_id>", methods=["GET", "POST"])
 @access.allow(*STAFF, subject="conversation_id")
-@limiter.limit(SEND_LIMIT, key_func=_sender_key, methods=["POST"])
 def conversation(conversation_id: int):
     item = queries.conversation(conversation_id)
     form = ReplyForm()
+    status = 200
     if form.validate_on_submit():
-        operations.send(item, current_user, form.body.data, language=current_locale().code)
-        flash(_("Your reply is sent."))
-        return redirect(url_for(".conversation", conversation_id=conversation_id))
+        if not within_limit(SEND_LIMIT, _sender_key()):
+            status = _too_many(form)
+        else:
+            operations.send(item, current_user, form.body.data, language=current_locale().code)
+            flash(_("Your reply is sent."))
+            return redirect(url_for(".conversation", conversation_id=conversation_id))
     operations.mark_read(item, current_user)
     audit.record("staff.viewed_messages", actor_id=current_user.id, child_id=item.child_id,
                  subject=f"conversation:{item.id}")
@@ -93,21 +113,7 @@ def conversation(conversation_id: int):
     return render_template("messages/conversation.html", item=item, form=form,
                            messages=queries.messages_in(item.id),
                            flagged=queries.flagged_message_ids(item.id),
-                           flags=queries.open_flags(item.child_id), clear_form=ClearFlagForm())
-
-
-@bp.route("/flags/<int:flag_id>/clear", methods=["POST"])
-@access.allow(*STAFF, subject="flag_id")
-def clear_flag(flag_id: int):
-    flag = queries.flag(flag_id)
-    form = ClearFlagForm()
-    if form.validate_on_submit():
-        operations.clear_flag(flag, current_user, form.note.data)
-        db.session().commit()
-        flash(_("The flag is cleared. Your note is kept with it."))
-    else:
-        flash(_("Write what you did before clearing the flag."))
-    return redirect(url_for("pages.child", child_id=flag.child_id) + "#flags")
+                           flags=queries.open_flags(item.child_id)), status
 
 
 @bp.route("/message-files/<int:conversation_id>/<int:message_id>")

@@ -6,7 +6,7 @@ from datetime import date
 from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_login import current_user
 
-from portal import access, audit, db
+from portal import access, audit, clock, db
 from portal.accounts import queries as people
 from portal.accounts.forms import EmptyForm
 from portal.accounts.models import Role
@@ -14,7 +14,6 @@ from portal.casework import queries as casework
 from portal.casework.forms import AllocateForm
 from portal.consultations import queries as views_sent
 from portal.messages import queries as conversations
-from portal.messages.forms import ClearFlagForm
 from portal.reviews import queries as reviews
 
 bp = Blueprint("pages", __name__)
@@ -66,7 +65,7 @@ def child(child_id: int):
         "pages/child.html", child=record, reviews=reviews.reviews_of(child_id),
         timeline=timeline, upcoming=upcoming, allocate=allocate,
         challenges=[t.item for t in timeline if t.kind == "challenge"],
-        flags=conversations.flags_of(child_id), clear_form=ClearFlagForm(),
+        flags=conversations.flags_of(child_id), now=clock.now(),
         links=people.current_links(child_id), today=date.today(), form=EmptyForm(),
         review_status=reviews.status,
     )

@@ -18,12 +18,12 @@ MINUTES_WORKING_DAYS = 20
 
 
 @cache
-def _bank_holidays(year: int) -> frozenset[date]:
+def bank_holidays(year: int) -> frozenset[date]:
     return frozenset(holidays.country_holidays("GB", subdiv="ENG", years=year))
 
 
 def is_working_day(day: date) -> bool:
-    return day.weekday() < 5 and day not in _bank_holidays(day.year)
+    return day.weekday() < 5 and day not in bank_holidays(day.year)
 
 
 def add_working_days(start: date, days: int) -> date:

@@ -85,11 +85,25 @@ def test_no_form_ever_answers_500(app, people, who):
     attack()
 
 
+# "I don't feel safe" must work from a page left open for hours: it takes no token. The
+# session cookie is SameSite=Lax, so another site's form cannot post it as the child.
+NO_TOKEN_NEEDED = {"/safe", "/safe/told"}
+
+
 def test_a_missing_csrf_token_is_refused_on_every_form_for_a_signed_in_person(app, people):
     client = people["fuzz.manager"]
     for route in _post_routes(app):
+        if route in NO_TOKEN_NEEDED:
+            continue
         response = client.post(route, data={"anything": "x"})
         assert response.status_code == 400, route
+
+
+def test_the_forms_that_need_no_token_are_for_children_only(app, people):
+    for who in ("fuzz.manager", "fuzz.isro", "fuzz.carer"):
+        for route in NO_TOKEN_NEEDED:
+            assert people[who].post(route, data={}).status_code == 403, (who, route)
+    assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
 
 
 def test_session_fixation_a_planted_session_is_not_used(app, people):
