@@ -118,14 +118,13 @@ def i18n_reviewed() -> frozenset[str]:
 
 
 def _template_helpers(app: Flask) -> None:
-    from flask_babel import format_date, format_datetime, format_timedelta
+    from flask_babel import format_date, format_datetime
 
     from portal.accounts import preferences
 
     app.jinja_env.globals.update(
         format_date=format_date,
         format_datetime=format_datetime,
-        format_timedelta=format_timedelta,
         html_classes=preferences.html_classes,
         display_settings=preferences.current,
         idle_deadline=lambda: g.get("idle_deadline"),

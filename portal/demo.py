@@ -148,6 +148,11 @@ def _things_sent(sam, mia, amir) -> None:
     views_sent.add_poem(amir, amir.account, "بيتي",
                         "أريد أن أبقى في هذه المدرسة.\nأحب كرة القدم.", Visibility.ISRO, "ar")
     db.session().commit()
+    # A message that raises a safety flag, so the Safety page has something to show.
+    from portal.messages import operations as conversations
+
+    conversations.send(conversations.conversation_for(amir, amir.account), amir.account,
+                       "الرجال في البيت القديم أخذوا جوازي. أنا خايف منهم.", language="ar")
 
 
 def _letters(isro, sam, amir) -> None:

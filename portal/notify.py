@@ -8,15 +8,16 @@ from __future__ import annotations
 import smtplib
 import ssl
 import uuid
-from datetime import datetime, timedelta
+from datetime import datetime
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
 from flask import current_app
-from flask_babel import force_locale, format_datetime, format_timedelta
+from flask_babel import force_locale, format_datetime
 from flask_babel import gettext as _
 
 from portal.accounts.models import Account
+from portal.i18n import format_age
 
 NEW_MESSAGE = "new_message"
 # Failures that mean "try again later" (the relay is down, refused, timed out).
@@ -71,7 +72,7 @@ def flag_email(language: str | None, *, escalated: bool, raised_at: datetime, no
     child may be unsafe and how old the flag is, and never names the child."""
     config = current_app.config["PORTAL"]
     with force_locale(language or "en"):
-        age = format_timedelta(max(now - raised_at, timedelta(minutes=1)), threshold=1.1)
+        age = format_age(now - raised_at)
         when = format_datetime(raised_at, "EEEE d MMMM, HH:mm")
         if escalated:
             subject = _("My Say: a safety flag has not been acknowledged")

@@ -89,7 +89,7 @@ def send(item: Submission) -> None:
 def add_poem(child: Child, by: Account, title: str, text: str, visibility: Visibility,
              language: str) -> Submission:
     poem = Submission(child_id=child.id, kind=Kind.POEM.value, title=title or None,
-                      body=text[:POEM_LIMIT], visibility=Visibility(visibility).value,
+                      body=text, visibility=Visibility(visibility).value,
                       review_id=_next_review_id(child), entered_by_id=by.id, language=language)
     db.session().add(poem)
     db.session().flush()

@@ -40,7 +40,7 @@ def send(conversation: Conversation, author: Account, body: str, *, language: st
             session.add(kept.stored)
             session.flush()
         message = Message(conversation_id=conversation.id, author_id=author.id,
-                          body=body[:MESSAGE_LIMIT], language=language,
+                          body=body, language=language,
                           feels_unsafe=feels_unsafe, file_id=kept.stored.id if kept else None)
         session.add(message)
         session.flush()

@@ -156,3 +156,18 @@ def profile(account_id: int) -> IsroProfile | None:
 def submission_flagged(submission_id: int) -> bool:
     return db.session().scalar(select(func.count(Flag.id)).where(
         Flag.submission_id == submission_id, Flag.cleared_at.is_(None))) > 0
+
+
+def sent_about(child_id: int, since: datetime | None, until: datetime | None) -> list[Message]:
+    """What the child, their carer or advocate wrote to the ISRO about the child in a
+    period (for the case-record bundle)."""
+    query = (select(Message).join(Conversation)
+             .where(Conversation.child_id == child_id,
+                    Message.author_id == Conversation.participant_id)
+             .options(selectinload(Message.author), selectinload(Message.conversation))
+             .order_by(Message.created_at, Message.id))
+    if since is not None:
+        query = query.where(Message.created_at >= since)
+    if until is not None:
+        query = query.where(Message.created_at < until)
+    return list(db.session().scalars(query))

@@ -23,6 +23,7 @@ WORD_LISTS = Path(__file__).with_name("safety_words")
 LIST_ORDER = ("en", "ar", "ps", "fa_AF", "fa", "ckb", "ti", "am", "sq", "vi")
 GAP = "..."
 MAX_GAP_WORDS = 3
+_KEY = 3  # letters of a stem used to find the entries worth trying
 
 # Harakat, Quranic marks and tatweel (Arabic script); zero-width joiners and
 # non-joiners, bidirectional controls, soft hyphen, the Arabic letter mark.
@@ -49,7 +50,8 @@ _LETTERS = str.maketrans({
 _ETHIOPIC = {0x1210: 0x1200, 0x1280: 0x1200, 0x1220: 0x1230, 0x12D0: 0x12A0, 0x1340: 0x1338}
 _LETTERS.update({start + i: target + i for start, target in _ETHIOPIC.items() for i in range(8)})
 _NOT_WORD = re.compile(r"[^\w]+")
-_REPEATS = re.compile(r"(\w)\1{2,}")
+# Letters typed three or more times ("helppp"); digits are left alone ("999").
+_REPEATS = re.compile(r"([^\W\d_])\1{2,}")
 
 
 def normalise(text: str) -> str:
@@ -77,6 +79,9 @@ class Entry:
     pattern: re.Pattern
     needle: str  # a plain piece the text must contain for the pattern to match at all
     exclusion: bool = False
+    # What a text must have for this entry to be worth trying: ("word", w) a whole word,
+    # ("start", abc) a word starting so, ("end", abc) a word ending so, or None.
+    anchor: tuple[str, str] | None = None
 
     def spans(self, plain: str) -> list[tuple[int, int]]:
         if self.needle not in plain:
@@ -91,7 +96,7 @@ class ListError(ValueError):
 def compile_entry(text: str, language: str = "", section: str = "",
                   exclusion: bool = False) -> Entry:
     """One list line (without a leading "!") as a pattern over normalised text."""
-    parts, needles = [], []
+    parts, needles, anchors = [], [], []
     for token in text.split():
         if token == GAP:
             if not parts or parts[-1] == GAP:
@@ -102,7 +107,15 @@ def compile_entry(text: str, language: str = "", section: str = "",
         core = normalise(token.strip("*"))
         if not core:
             raise ListError(f"a word has no letters: {text!r}")
-        needles += core.split()
+        words = core.split()
+        needles += words
+        literal = words[int(head):len(words) - int(tail)]
+        anchors += [(len(w) + 100, ("word", w)) for w in literal]
+        # A word with stars on both sides ("*tarsh*") can sit anywhere in a word: no key.
+        if head and not (tail and len(words) == 1) and len(words[0]) >= _KEY:
+            anchors.append((len(words[0]), ("end", words[0][-_KEY:])))
+        if tail and not (head and len(words) == 1) and len(words[-1]) >= _KEY:
+            anchors.append((len(words[-1]), ("start", words[-1][:_KEY])))
         regex = r"\w*" * head + r"\s".join(map(re.escape, core.split())) + r"\w*" * tail
         parts.append(regex)
     if not parts or parts[-1] == GAP:
@@ -114,8 +127,9 @@ def compile_entry(text: str, language: str = "", section: str = "",
         else:
             body += (r"\s" if body else "") + part
     pattern = re.compile(rf"(?<!\w){body}(?!\w)")
+    anchor = max(anchors)[1] if anchors else None
     return Entry(text=text, language=language, section=section, pattern=pattern,
-                 needle=max(needles, key=len), exclusion=exclusion)
+                 needle=max(needles, key=len), exclusion=exclusion, anchor=anchor)
 
 
 @dataclass(frozen=True)
@@ -177,29 +191,59 @@ def word_lists() -> dict[str, WordList]:
     return {code: found[code] for code in sorted(found, key=lambda c: (order.get(c, 99), c))}
 
 
-def _all_entries() -> tuple[tuple[Entry, ...], tuple[Entry, ...]]:
+class _Index:
+    """Every entry of every list, found by the words a text holds, so checking a message
+    tries only the few entries that could match (not all of them)."""
+
+    def __init__(self, entries: list[Entry]) -> None:
+        self.entries = entries
+        self.by_anchor: dict[tuple[str, str], list[int]] = {}
+        self.scan: list[int] = []  # entries with no usable anchor: tried every time
+        for number, entry in enumerate(entries):
+            if entry.anchor is None:
+                self.scan.append(number)
+            else:
+                self.by_anchor.setdefault(entry.anchor, []).append(number)
+
+    def candidates(self, plain: str) -> list[int]:
+        found = set(self.scan)
+        for word in set(plain.split()):
+            for key in (("word", word), ("start", word[:_KEY]), ("end", word[-_KEY:])):
+                found.update(self.by_anchor.get(key, ()))
+        return sorted(found)
+
+
+@cache
+def _index() -> _Index:
     lists = word_lists().values()
-    return (tuple(e for wl in lists for e in wl.entries),
-            tuple(e for wl in lists for e in wl.exclusions))
+    return _Index([e for wl in lists for e in (*wl.entries, *wl.exclusions)])
 
 
 def find_entries(*texts: str | None) -> list[Entry]:
     """The list entries found in any of ``texts``, in list order (empty when none).
 
-    A match that overlaps an exclusion ("!want to die my hair") does not count.
+    A match that overlaps an exclusion of its own list ("!want to die my hair") does not
+    count; one list's exclusions never silence another's entries.
     """
-    entries, exclusions = _all_entries()
+    index = _index()
     found: dict[int, Entry] = {}
     for text in texts:
         if not text:
             continue
         for plain in _spellings(normalise(text)):
-            excluded = [span for ex in exclusions for span in ex.spans(plain)]
-            for index, entry in enumerate(entries):
-                if index in found:
+            hits, excluded = [], {}
+            for number in index.candidates(plain):
+                entry = index.entries[number]
+                spans = entry.spans(plain)
+                if not spans:
                     continue
-                if any(not _overlaps(span, excluded) for span in entry.spans(plain)):
-                    found[index] = entry
+                if entry.exclusion:
+                    excluded.setdefault(entry.language, []).extend(spans)
+                elif number not in found:
+                    hits.append((number, entry, spans))
+            for number, entry, spans in hits:
+                if any(not _overlaps(span, excluded.get(entry.language, [])) for span in spans):
+                    found[number] = entry
     return [found[i] for i in sorted(found)]
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -124,3 +124,12 @@ def words():
     form = SafetyTestForm()
     found = find_entries(form.phrase.data) if form.validate_on_submit() else None
     return render_template("safety/words.html", lists=word_lists(), form=form, found=found)
+
+
+@bp.route("/safety/words/<code>")
+@access.allow(Role.MANAGER)
+def word_list(code: str):
+    words = word_lists().get(code)
+    if words is None:
+        abort(404)
+    return render_template("safety/word_list.html", code=code, words=words)

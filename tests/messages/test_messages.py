@@ -151,9 +151,9 @@ def test_sending_is_throttled_with_a_friendly_page(app, people):
 def test_every_messaging_page_says_what_to_do_in_danger(app, people, make, signed_in):
     message = make.message(people["child"], "hi")
     kid_page = _child_client(app).get(f"/messages/about/{people['child'].id}")
-    for html in (kid_page.get_data(as_text=True),
+    for page in (kid_page.get_data(as_text=True),
                  signed_in(people["carer"]).get("/messages").get_data(as_text=True)):
-        assert "Call 999" in html and "0800 1111" in html and "at weekends" in html
+        assert "Call 999" in page and "0800 1111" in page and "at weekends" in page
     assert message
 
 
