@@ -84,7 +84,7 @@ def enforce():
         if g.get("database_down"):
             abort(503)
         return current_app.extensions["portal.login_manager"].unauthorized()
-    if rule.roles is not None and current_user.role_enum not in rule.roles:
+    if rule.roles is not None and current_user.role not in rule.roles:
         _refuse("access.role_refused")
         abort(403)
     if rule.child_arg:
@@ -108,7 +108,7 @@ def visible_children(account: Account, today: date | None = None) -> Select:
     """A query for the children ``account`` may see."""
     today = today or date.today()
     query = select(Child)
-    role = account.role_enum
+    role = account.role
     if role is Role.MANAGER:
         return query
     if role is Role.ISRO:

@@ -225,7 +225,7 @@ def add_child(name, born, looked_after_since, isro_username, reference, language
     from portal.reviews import operations as reviews
 
     isro = operations.find_account(isro_username)
-    if isro is None or isro.role_enum is not Role.ISRO:
+    if isro is None or isro.role is not Role.ISRO:
         raise click.ClickException(f"{isro_username!r} is not an ISRO's username")
     if language not in LANGUAGE_NAMES:
         raise click.ClickException(f"unknown language {language!r}")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 import secrets
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -56,7 +56,6 @@ class Config:
     flag_ack_minutes: int = 120
     office_hours: str = "Mon-Fri 09:00-17:00"
     edt_phone: str | None = None
-    extra: dict = field(default_factory=dict)
 
     @property
     def is_production(self) -> bool:
@@ -67,10 +66,6 @@ class Config:
         from portal.office_hours import parsed
 
         return parsed(self.office_hours)
-
-    @property
-    def is_development(self) -> bool:
-        return self.env == "development"
 
     @classmethod
     def from_env(cls, environ: os._Environ | dict | None = None, **overrides) -> Config:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from flask import Flask, current_app, g
-from sqlalchemy import DateTime, MetaData, TypeDecorator, create_engine, event
+from sqlalchemy import DateTime, Enum, MetaData, TypeDecorator, create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
@@ -41,6 +41,27 @@ class UTCDateTime(TypeDecorator):
         if value is not None and value.tzinfo is None:
             value = value.replace(tzinfo=UTC)
         return value
+
+
+def enum_of(enum_class: type, length: int) -> Enum:
+    """A column holding one of our StrEnums: stored as its value ("child") in a VARCHAR,
+    read back as the member (Role.CHILD). A CHECK constraint in the model's
+    __table_args__ keeps the database itself honest."""
+    return Enum(enum_class, native_enum=False, create_constraint=False, length=length,
+                values_callable=lambda members: [m.value for m in members],
+                validate_strings=True)
+
+
+@event.listens_for(Base, "mapper_configured", propagate=True)
+def _enum_columns_hold_members(mapper, cls) -> None:
+    """Whatever is assigned to an enum column ("child" or Role.CHILD) is held as the member,
+    before and after it is saved, so ``account.role is Role.CHILD`` is always right."""
+    for attribute in mapper.column_attrs:
+        kind = getattr(attribute.columns[0].type, "enum_class", None)
+        if kind is not None:
+            event.listen(getattr(cls, attribute.key), "set",
+                         lambda _target, value, _old, _initiator, kind=kind:
+                         None if value is None else kind(value), retval=True)
 
 
 def utcnow() -> datetime:

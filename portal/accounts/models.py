@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.db import Base, UTCDateTime, utcnow
+from portal.db import Base, UTCDateTime, enum_of, utcnow
 
 
 class Role(enum.StrEnum):
@@ -33,7 +33,7 @@ class Account(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(64), unique=True)
-    role: Mapped[str] = mapped_column(String(16))
+    role: Mapped[Role] = mapped_column(enum_of(Role, 16))
     # Staff and adults: the name shown to others. Children: their preferred name is on Child.
     display_name: Mapped[str] = mapped_column(String(120))
     email: Mapped[str | None] = mapped_column(String(254))
@@ -56,12 +56,8 @@ class Account(Base):
     session_token = None  # type: str | None
 
     @property
-    def role_enum(self) -> Role:
-        return Role(self.role)
-
-    @property
     def is_staff(self) -> bool:
-        return self.role_enum.is_staff
+        return Role(self.role).is_staff
 
     @property
     def needs_second_factor(self) -> bool:
@@ -131,7 +127,7 @@ class Link(Base):
     __table_args__ = (CheckConstraint("kind IN ('carer', 'advocate')", name="kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[LinkKind] = mapped_column(enum_of(LinkKind, 16))
     account_id: Mapped[int] = mapped_column(
         ForeignKey("accounts.id", ondelete="CASCADE"), index=True
     )
@@ -142,8 +138,6 @@ class Link(Base):
     account: Mapped[Account] = relationship()
     child: Mapped[Child] = relationship()
 
-    def is_current(self, today: date) -> bool:
-        return self.starts_on <= today and (self.ends_on is None or today < self.ends_on)
 
 
 class AccountSession(Base):

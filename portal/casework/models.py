@@ -8,7 +8,7 @@ from sqlalchemy import CheckConstraint, Date, ForeignKey, String, Text, UniqueCo
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.accounts.models import Account
-from portal.db import Base, UTCDateTime, utcnow
+from portal.db import Base, UTCDateTime, enum_of, utcnow
 
 
 class ContactHow(enum.StrEnum):
@@ -29,7 +29,7 @@ class Contact(Base):
                                           index=True)
     by_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))
     on: Mapped[date] = mapped_column(Date)
-    how: Mapped[str] = mapped_column(String(16))
+    how: Mapped[ContactHow] = mapped_column(enum_of(ContactHow, 16))
     note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

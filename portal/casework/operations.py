@@ -51,7 +51,7 @@ def save_challenge(challenge: Challenge | None, child: Child, by: Account, **fie
 
 def allocate(child: Child, isro: Account, by: Account) -> None:
     """Move a child to another ISRO; their conversations and history go with the child."""
-    if isro.role_enum is not Role.ISRO:
+    if isro.role is not Role.ISRO:
         raise ValueError("children are allocated to ISROs")
     child.isro_id = isro.id
     audit.record("child.allocated", actor_id=by.id, child_id=child.id, isro=isro.id)

@@ -61,7 +61,7 @@ def caseload():
                            isro_filter=isro_id, isros=queries.isros(),
                            inbox=conversations.inbox(current_user),
                            caseloads=people.caseload_sizes()
-                           if current_user.role_enum is Role.MANAGER else [])
+                           if current_user.role is Role.MANAGER else [])
 
 
 @bp.route("/children/<int:child_id>/mark-read", methods=["POST"])

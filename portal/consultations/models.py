@@ -8,7 +8,7 @@ from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.accounts.models import Account, Child
-from portal.db import Base, UTCDateTime, utcnow
+from portal.db import Base, UTCDateTime, enum_of, utcnow
 from portal.media.models import StoredFile
 
 
@@ -21,13 +21,9 @@ class Kind(enum.StrEnum):
     ADVOCACY = "advocacy"
 
 
-class Gathered(enum.StrEnum):
-    """How an advocate gathered the child's views."""
-
-    IN_PERSON = "in_person"
-    PHONE = "phone"
-    VIDEO = "video"
-    INTERPRETER = "interpreter"
+class Status(enum.StrEnum):
+    DRAFT = "draft"
+    SENT = "sent"
 
 
 class Visibility(enum.StrEnum):
@@ -53,9 +49,10 @@ class Submission(Base):
     review_id: Mapped[int | None] = mapped_column(
         ForeignKey("reviews.id", ondelete="SET NULL"), index=True
     )
-    kind: Mapped[str] = mapped_column(String(16))
-    status: Mapped[str] = mapped_column(String(8), default="draft")
-    visibility: Mapped[str] = mapped_column(String(16), default=Visibility.ISRO.value)
+    kind: Mapped[Kind] = mapped_column(enum_of(Kind, 16))
+    status: Mapped[Status] = mapped_column(enum_of(Status, 8), default=Status.DRAFT)
+    visibility: Mapped[Visibility] = mapped_column(enum_of(Visibility, 16),
+                                                   default=Visibility.ISRO)
     questionnaire: Mapped[str | None] = mapped_column(String(16))
     answers: Mapped[dict] = mapped_column(JSON, default=dict)
     title: Mapped[str | None] = mapped_column(String(120))
@@ -87,4 +84,4 @@ class Submission(Base):
 
     @property
     def is_sent(self) -> bool:
-        return self.status == "sent"
+        return self.status is Status.SENT

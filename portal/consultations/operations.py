@@ -132,7 +132,7 @@ def start_adult_form(child: Child, by: Account, questionnaire: str, *,
                      language: str = "en") -> Submission:
     """A form an adult fills about or with a child: an observation, visit notes, a form a
     carer helps with, or an advocate's record of the child's views."""
-    helped = by.role_enum is Role.CARER and questionnaire in QUESTIONNAIRES
+    helped = by.role is Role.CARER and questionnaire in QUESTIONNAIRES
     kind = Kind.ADVOCACY if questionnaire == "advocacy" else Kind.FORM
     item = Submission(child_id=child.id, kind=kind.value, status="draft",
                       questionnaire=questionnaire, review_id=_next_review_id(child), answers={},

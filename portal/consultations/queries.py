@@ -41,7 +41,7 @@ def may_see(account: Account, item: Submission) -> bool:
     """The one rule for a child's submission: the child; their ISRO and managers once sent;
     their carer only when the child chose to share it; and whoever entered it, while they
     are still linked to the child."""
-    role = account.role_enum
+    role = account.role
     if role is Role.CHILD:
         return item.child.account_id == account.id
     if not access.can_see_child(account, item.child_id):

@@ -226,7 +226,7 @@ def my_things():
 def thing(submission_id: int):
     """One thing a child sent: for the child, or for staff (audited)."""
     item = queries.submission(submission_id)
-    if current_user.role_enum is not CHILD:
+    if current_user.role is not CHILD:
         audit.record("staff.viewed_submission", actor_id=current_user.id, child_id=item.child_id,
                      subject=f"submission:{item.id}")
         db.session().commit()
@@ -244,7 +244,7 @@ def file(submission_id: int, variant: str):
     stored = item.file
     if stored is None or (variant == "thumb" and not stored.thumbnail_name):
         abort(404)
-    if current_user.role_enum is not CHILD:
+    if current_user.role is not CHILD:
         audit.record("staff.viewed_file", actor_id=current_user.id, child_id=item.child_id,
                      subject=f"submission:{item.id}")
         db.session().commit()

@@ -8,7 +8,7 @@ from sqlalchemy import CheckConstraint, Float, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.accounts.models import Account, Child
-from portal.db import Base, UTCDateTime, utcnow
+from portal.db import Base, UTCDateTime, enum_of, utcnow
 
 
 class FileKind(enum.StrEnum):
@@ -24,7 +24,7 @@ class StoredFile(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     child_id: Mapped[int] = mapped_column(ForeignKey("children.id", ondelete="CASCADE"), index=True)
-    kind: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[FileKind] = mapped_column(enum_of(FileKind, 16))
     # The name FileStore made; the sender's own file name is never kept.
     name: Mapped[str] = mapped_column(String(64), unique=True)
     thumbnail_name: Mapped[str | None] = mapped_column(String(64))
@@ -45,6 +45,3 @@ class StoredFile(Base):
     child: Mapped[Child] = relationship()
     created_by: Mapped[Account | None] = relationship()
 
-    @property
-    def kind_enum(self) -> FileKind:
-        return FileKind(self.kind)

@@ -98,7 +98,7 @@ def deliver(notice_ids: list[int]) -> None:
         language = notice.account.language if notice.account else None
         subject, body = notify.flag_email(
             language, escalated=notice.kind == "escalated", raised_at=flag.raised_at, now=now,
-            caseload=notice.account is not None and notice.account.role_enum is Role.ISRO)
+            caseload=notice.account is not None and notice.account.role is Role.ISRO)
         notice.attempts += 1
         try:
             notify.send_email(notice.address, subject, body)

@@ -8,7 +8,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstrai
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.accounts.models import Account, Child
-from portal.db import Base, UTCDateTime, utcnow
+from portal.db import Base, UTCDateTime, enum_of, utcnow
 from portal.media.models import StoredFile
 
 
@@ -33,7 +33,7 @@ class Conversation(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     child_id: Mapped[int] = mapped_column(ForeignKey("children.id", ondelete="CASCADE"),
                                           index=True)
-    side: Mapped[str] = mapped_column(String(16))
+    side: Mapped[Side] = mapped_column(enum_of(Side, 16))
     participant_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"),
                                                 index=True)
     participant_read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -67,6 +67,11 @@ class Message(Base):
     raised_flags = ()
 
 
+class FlagReason(enum.StrEnum):
+    TICKED = "ticked"  # the child said "I don't feel safe"
+    WORDS = "words"  # the word lists matched
+
+
 class Flag(Base):
     """A sign that a child may be unsafe. It stays at the top of every staff list until a
     staff member acknowledges it ("I have seen this and I am acting") and then clears it
@@ -82,8 +87,7 @@ class Flag(Base):
     message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id", ondelete="CASCADE"))
     submission_id: Mapped[int | None] = mapped_column(
         ForeignKey("submissions.id", ondelete="CASCADE"))
-    # "ticked": the child said "I don't feel safe"; "words": the word lists matched.
-    reason: Mapped[str] = mapped_column(String(8))
+    reason: Mapped[FlagReason] = mapped_column(enum_of(FlagReason, 8))
     # The word-list entries that matched (never the child's whole message).
     matched: Mapped[str | None] = mapped_column(String(500))
     raised_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -121,6 +125,11 @@ class NoticeStatus(enum.StrEnum):
     FAILED = "failed"
 
 
+class NoticeKind(enum.StrEnum):
+    RAISED = "raised"
+    ESCALATED = "escalated"
+
+
 class FlagNotice(Base):
     """An email about a flag: to the ISRO, the duty address, or (escalated) a manager.
     Kept so the Safety page can say who a flag has reached, and failed ones are retried."""
@@ -133,11 +142,12 @@ class FlagNotice(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     flag_id: Mapped[int] = mapped_column(ForeignKey("flags.id", ondelete="CASCADE"), index=True)
-    kind: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[NoticeKind] = mapped_column(enum_of(NoticeKind, 16))
     # A staff member, or (account None) the duty address.
     account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))
     address: Mapped[str] = mapped_column(String(254))
-    status: Mapped[str] = mapped_column(String(8), default=NoticeStatus.QUEUED.value, index=True)
+    status: Mapped[NoticeStatus] = mapped_column(enum_of(NoticeStatus, 8),
+                                                 default=NoticeStatus.QUEUED, index=True)
     attempts: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

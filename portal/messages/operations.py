@@ -69,7 +69,7 @@ def send(conversation: Conversation, author: Account, body: str, *, language: st
 def mark_read(conversation: Conversation, reader: Account) -> None:
     if reader.id == conversation.participant_id:
         conversation.participant_read_at = utcnow()
-    elif reader.role_enum is Role.ISRO:
+    elif reader.role is Role.ISRO:
         conversation.staff_read_at = utcnow()
 
 

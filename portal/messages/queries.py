@@ -30,7 +30,7 @@ def messages_in(conversation_id: int) -> list[Message]:
 def may_see(account: Account, item: Conversation) -> bool:
     """A conversation is private to its participant and the child's ISRO (and managers):
     a carer never sees the child's own conversation."""
-    role = account.role_enum
+    role = account.role
     if role is Role.MANAGER:
         return True
     if role is Role.ISRO:
@@ -66,7 +66,7 @@ def inbox(account: Account) -> list[InboxRow]:
     """
     query = (select(Conversation).join(Child, Child.id == Conversation.child_id)
              .where(Conversation.last_message_at.is_not(None)))
-    if account.role_enum is Role.ISRO:
+    if account.role is Role.ISRO:
         query = query.where(Child.isro_id == account.id)
     conversations = list(db.session().scalars(query))
     ids = [c.id for c in conversations]
@@ -103,9 +103,9 @@ def flags_of(child_id: int) -> list[Flag]:
 
 def _flags_visible_to(account: Account):
     query = select(Flag).join(Child, Child.id == Flag.child_id)
-    if account.role_enum is Role.ISRO:
+    if account.role is Role.ISRO:
         query = query.where(Child.isro_id == account.id)
-    elif account.role_enum is not Role.MANAGER:
+    elif account.role is not Role.MANAGER:
         query = query.where(false())
     return query
 

@@ -32,7 +32,7 @@ def _sender_key() -> str:
 @access.allow(*PARTICIPANTS)
 def index():
     children = people.children_for(current_user)
-    if current_user.role_enum is Role.CHILD and children:
+    if current_user.role is Role.CHILD and children:
         return redirect(url_for(".thread", child_id=children[0].id))
     return render_template("messages/index.html", children=children)
 
@@ -49,7 +49,7 @@ def thread(child_id: int):
     child = people.child(child_id)
     conversation = queries.find_conversation(child_id, current_user.id)
     form = MessageForm()
-    if current_user.role_enum is not Role.CHILD:
+    if current_user.role is not Role.CHILD:
         del form.feels_unsafe
     if request.method == "GET" and request.args.get("letter"):
         form.body.data = _("I have a question about my letter: ")
@@ -63,7 +63,7 @@ def thread(child_id: int):
         else:
             sent = _send(child, conversation, form, feels_unsafe)
             if sent is not None:
-                if sent.raised_flags and current_user.role_enum is Role.CHILD:
+                if sent.raised_flags and current_user.role is Role.CHILD:
                     return redirect(url_for("safety.told"))
                 flash(_("Sent.") + " " + reading.when_read())
                 return redirect(url_for(".thread", child_id=child_id))
@@ -162,7 +162,7 @@ def profile():
 def isro_page(account_id: int):
     """The ISRO's own preview of 'Meet your ISRO' (and a manager's)."""
     isro = people.account(account_id)
-    if isro is None or isro.role_enum is not Role.ISRO:
+    if isro is None or isro.role is not Role.ISRO:
         abort(404)
     return render_template("messages/meet.html", isro=isro, profile=queries.profile(account_id))
 

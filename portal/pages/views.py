@@ -22,7 +22,7 @@ bp = Blueprint("pages", __name__)
 @bp.route("/")
 @access.signed_in
 def home():
-    role = current_user.role_enum
+    role = current_user.role
     if role.is_staff:
         return redirect(url_for("casework.caseload"))
     children = people.children_for(current_user)
@@ -57,7 +57,7 @@ def child(child_id: int):
     db.session().commit()
     upcoming = reviews.next_reviews([child_id]).get(child_id)
     allocate = None
-    if current_user.role_enum is Role.MANAGER:
+    if current_user.role is Role.MANAGER:
         allocate = AllocateForm(isro=record.isro_id)
         allocate.isro.choices = [(i.id, i.display_name) for i in casework.isros()]
     timeline = casework.timeline(current_user, child_id)

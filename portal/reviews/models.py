@@ -34,10 +34,6 @@ class Review(Base):
                                                    cascade="all, delete-orphan")
 
     @property
-    def is_upcoming(self) -> bool:
-        return self.held_on is None
-
-    @property
     def day(self) -> date:
         """The day of the meeting: held, else booked, else due."""
         if self.held_on:

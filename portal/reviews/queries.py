@@ -98,7 +98,7 @@ def may_see_letter(account: Account, letter_id: int) -> bool:
     found = letter(letter_id)
     if found is None or not access.can_see_child(account, found.child_id):
         return False
-    role = account.role_enum
+    role = account.role
     if account.is_staff:
         return True
     if found.first_published_at is None:

@@ -179,7 +179,7 @@ def read(letter_id: int):
     version = item.latest
     if version is None:
         abort(404)
-    if current_user.role_enum is Role.CHILD:
+    if current_user.role is Role.CHILD:
         operations.mark_seen(version)
         db.session().commit()
     elif current_user.is_staff:
@@ -225,7 +225,7 @@ def my_letters():
     letters = [letter for letter in queries.letters_for(c.id for c in children)
                if access_letter(letter)]
     plans = {c.id: queries.reviews_with_plans(c.id) for c in children} \
-        if current_user.role_enum is Role.CHILD else {}
+        if current_user.role is Role.CHILD else {}
     return render_template("reviews/my_letters.html", letters=letters, plans=plans,
                            children=children, locale=current_locale())
 

@@ -79,7 +79,7 @@ def test_no_form_ever_answers_500(app, people, who):
             data["csrf_token"] = token
         response = client.post(route, data=data)
         assert response.status_code < 500, (route, response.status_code)
-        if not with_token:
+        if not with_token and route not in NO_TOKEN_NEEDED:
             assert response.status_code in (302, 400, 403, 404, 405, 429), route
 
     attack()
