@@ -46,9 +46,12 @@ _LETTERS = str.maketrans({
     "፡": " ", "።": " ", "፣": " ", "፤": " ", "፥": " ", "፦": " ", "፧": " ", "፨": " ",
 })
 # Ethiopic series that sound the same and are typed interchangeably (ሐ ኀ as ሀ, ሠ as ሰ,
-# ዐ as አ, ፀ as ጸ): each series is eight letters in a row.
-_ETHIOPIC = {0x1210: 0x1200, 0x1280: 0x1200, 0x1220: 0x1230, 0x12D0: 0x12A0, 0x1340: 0x1338}
+# ዐ as አ, ፀ as ጸ, and Tigrinya's ቐ as ቀ on keyboards without it): each series is eight
+# letters in a row. Tigrinya writes ኣ where Amharic writes አ: both count as አ.
+_ETHIOPIC = {0x1210: 0x1200, 0x1280: 0x1200, 0x1220: 0x1230, 0x12D0: 0x12A0, 0x1340: 0x1338,
+             0x1250: 0x1240}
 _LETTERS.update({start + i: target + i for start, target in _ETHIOPIC.items() for i in range(8)})
+_LETTERS.update({ord("ኣ"): "አ", ord("ዓ"): "አ"})
 _NOT_WORD = re.compile(r"[^\w]+")
 # Letters typed three or more times ("helppp"); digits are left alone ("999").
 _REPEATS = re.compile(r"([^\W\d_])\1{2,}")

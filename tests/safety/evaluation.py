@@ -46,14 +46,19 @@ def messages(path: Path) -> list[tuple[bool, str]]:
     return found
 
 
-def evaluation_files() -> dict[str, Path]:
-    files = {p.stem: p for p in HERE.glob("*.tsv")}
+HOLDOUT = HERE / "holdout"
+
+
+def evaluation_files(folder: Path = HERE) -> dict[str, Path]:
+    """The set the lists were tuned on (``HERE``), or the held-out one (``HOLDOUT``),
+    written later by someone who saw neither the lists nor the first set."""
+    files = {p.stem: p for p in folder.glob("*.tsv")}
     return {code: files[code] for code in LIST_ORDER if code in files}
 
 
-def score(code: str) -> Score:
+def score(code: str, folder: Path = HERE) -> Score:
     result = Score(code)
-    for unsafe, text in messages(evaluation_files()[code]):
+    for unsafe, text in messages(evaluation_files(folder)[code]):
         entries = [e.text for e in find_entries(text)]
         if unsafe:
             result.unsafe += 1
