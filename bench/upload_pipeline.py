@@ -1,4 +1,5 @@
-"""Time and memory to re-make a phone photo, an iPhone HEIC and a minute of voice.
+"""Time and memory to re-make a phone photo, an iPhone HEIC and a minute of voice, and to
+refuse a decompression bomb (a PNG claiming 100 megapixels) from its header alone.
 
 Each case runs in its own forked process so its memory high-water mark is its own.
 Figures: median and fastest wall time over RUNS runs; the Python heap peak (tracemalloc,
@@ -19,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from portal.media.pipeline import process_audio, process_image  # noqa: E402
+from portal.media.pipeline import UploadRefused, process_audio, process_image  # noqa: E402
 from tests.media import builders  # noqa: E402
 
 RUNS = 5
@@ -39,6 +40,15 @@ def iphone_heic() -> bytes:
 
 def minute_of_voice() -> bytes:
     return builders.wav(60, rate=48000, width=2)
+
+
+def refuse_image(data: bytes) -> None:
+    """process_image, for a file that must be refused."""
+    try:
+        process_image(data)
+    except UploadRefused:
+        return None
+    raise RuntimeError("the picture was accepted")
 
 
 def _measure(work: Callable[[bytes], object], data: bytes, queue) -> None:
@@ -72,6 +82,8 @@ def main() -> None:
         ("12 MP phone JPEG + EXIF/GPS", phone_jpeg(), process_image),
         ("4032x3024 iPhone HEIC", iphone_heic(), process_image),
         ("60 s WAV, 48 kHz 16-bit", minute_of_voice(), process_audio),
+        ("100 MP PNG header (refused)", builders.png_header_only(10_000, 10_000),
+         refuse_image),
     ]
     print(f"{RUNS} runs each; tracemalloc sees Python objects only, RSS rise sees everything.")
     print(f"{'case':<30}{'in MB':>7}{'out MB':>8}{'median s':>10}{'min s':>8}"

@@ -45,6 +45,9 @@ def create_app(config: Config | None = None) -> Flask:
     config.upload_dir.mkdir(parents=True, exist_ok=True)
 
     from portal import access, db, errors, i18n, security
+    from portal.numbers import IdConverter
+
+    app.url_map.converters["int"] = IdConverter  # before any route is added
 
     db.init_app(app, config.database_url)
     security.init_app(app)
@@ -76,25 +79,41 @@ def _init_login(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from portal.accounts.two_step import bp as two_step
     from portal.accounts.views import bp as accounts
+    from portal.audit_trail.views import bp as audit_trail
+    from portal.casework.child_import import bp as child_import
+    from portal.casework.children import bp as children
+    from portal.casework.day import bp as day
     from portal.casework.views import bp as casework
     from portal.consultations.adult_views import bp as on_behalf
     from portal.consultations.views import bp as consultations
+    from portal.exports.views import bp as exports
     from portal.messages.safety_views import bp as safety
     from portal.messages.views import bp as messages
     from portal.pages.views import bp as pages
+    from portal.reports.import_903 import bp as import_903
     from portal.reports.views import bp as reports
+    from portal.retention_views import bp as retention
     from portal.reviews.views import bp as reviews
 
     app.register_blueprint(pages)
     app.register_blueprint(accounts)
+    app.register_blueprint(two_step)
     app.register_blueprint(consultations)
     app.register_blueprint(on_behalf)
     app.register_blueprint(messages)
     app.register_blueprint(safety)
     app.register_blueprint(reviews)
     app.register_blueprint(casework)
+    app.register_blueprint(children)
+    app.register_blueprint(child_import)
+    app.register_blueprint(day)
     app.register_blueprint(reports)
+    app.register_blueprint(import_903)
+    app.register_blueprint(retention)
+    app.register_blueprint(exports)
+    app.register_blueprint(audit_trail)
 
 
 def _storage_owner() -> str:
@@ -120,6 +139,7 @@ def i18n_reviewed() -> frozenset[str]:
 def _template_helpers(app: Flask) -> None:
     from flask_babel import format_date, format_datetime
 
+    from portal import clock
     from portal.accounts import preferences
 
     app.jinja_env.globals.update(
@@ -128,7 +148,7 @@ def _template_helpers(app: Flask) -> None:
         html_classes=preferences.html_classes,
         display_settings=preferences.current,
         idle_deadline=lambda: g.get("idle_deadline"),
-        now_date=date.today,
+        now_date=clock.today,
         storage_owner=_storage_owner,
         reviewed_languages=i18n_reviewed(),
     )
@@ -145,6 +165,10 @@ def _template_helpers(app: Flask) -> None:
         return open_flag_count(current_user) if current_user.is_staff else 0
 
     app.jinja_env.globals["staff_open_flags"] = staff_open_flags
+
+    from portal.menu import current_section, staff_menu
+
+    app.jinja_env.globals.update(staff_menu=staff_menu, current_section=current_section)
 
     @app.context_processor
     def people():

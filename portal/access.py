@@ -4,7 +4,9 @@ Every view declares a rule with ``@public``, ``@signed_in`` or ``@allow(...)``; 
 ``before_request`` hook enforces it, so a view cannot forget the check. A view with no
 rule is refused (and a test fails). A rule naming a child argument also checks that
 the person is linked to that child: anyone else gets a 404, as if the child did not
-exist.
+exist. Ids that arrive in the query string or a form are checked the same way: a rule
+naming ``owns=("review",)`` refuses any ``review`` value that is not the id of that
+child's own review (``/children/1/bundle.pdf?review=9`` cannot print child 2's review).
 """
 from __future__ import annotations
 
@@ -16,8 +18,9 @@ from flask import Flask, abort, current_app, g, request
 from flask_login import current_user
 from sqlalchemy import Select, or_, select
 
-from portal import audit, db
+from portal import audit, clock, db
 from portal.accounts.models import Account, Child, Link, Role
+from portal.numbers import parse_id
 
 
 @dataclass(frozen=True)
@@ -28,14 +31,24 @@ class Rule:
     # A view argument naming something about a child (a submission...), checked by the
     # function registered for it with register_subject().
     subject_arg: str | None = None
+    # Query-string or form parameters carrying ids of things that must be this child's.
+    owns: tuple[str, ...] = ()
 
 
 # view argument name -> (account, id) -> may this person see it?
 SUBJECT_CHECKS: dict[str, Callable[[Account, int], bool]] = {}
 
 
+# parameter name -> (child id, object id) -> is it that child's?
+OWNED_CHECKS: dict[str, Callable[[int, int], bool]] = {}
+
+
 def register_subject(arg: str, check: Callable[[Account, int], bool]) -> None:
     SUBJECT_CHECKS[arg] = check
+
+
+def register_owned(param: str, check: Callable[[int, int], bool]) -> None:
+    OWNED_CHECKS[param] = check
 
 
 def _declare(rule: Rule) -> Callable:
@@ -56,10 +69,15 @@ def signed_in(view: Callable) -> Callable:
     return _declare(Rule(roles=None))(view)
 
 
-def allow(*roles: Role, child: str | None = None, subject: str | None = None) -> Callable:
+def allow(*roles: Role, child: str | None = None, subject: str | None = None,
+          owns: tuple[str, ...] = ()) -> Callable:
     """People with one of ``roles``; with ``child``, only if linked to that child; with
-    ``subject``, only if the check registered for that argument says they may see it."""
-    return _declare(Rule(roles=frozenset(roles), child_arg=child, subject_arg=subject))
+    ``subject``, only if the check registered for that argument says they may see it;
+    with ``owns``, only if every id in those parameters is the child's own."""
+    if owns and not child:
+        raise ValueError("owns= needs child=: ids are checked against the child in the URL")
+    return _declare(Rule(roles=frozenset(roles), child_arg=child, subject_arg=subject,
+                         owns=tuple(owns)))
 
 
 def rule_for(endpoint: str | None) -> Rule | None:
@@ -92,6 +110,14 @@ def enforce():
         if not isinstance(child_id, int) or not can_see_child(current_user, child_id):
             _refuse("access.child_refused")
             abort(404)
+        for param in rule.owns:
+            for raw in request.values.getlist(param):
+                if not raw.strip():
+                    continue
+                object_id = parse_id(raw)
+                if object_id is None or not OWNED_CHECKS[param](child_id, object_id):
+                    _refuse("access.parameter_refused")
+                    abort(404)
     if rule.subject_arg:
         subject_id = (request.view_args or {}).get(rule.subject_arg)
         check = SUBJECT_CHECKS[rule.subject_arg]
@@ -106,7 +132,7 @@ def _refuse(action: str) -> None:
 
 def visible_children(account: Account, today: date | None = None) -> Select:
     """A query for the children ``account`` may see."""
-    today = today or date.today()
+    today = today or clock.today()
     query = select(Child)
     role = account.role
     if role is Role.MANAGER:

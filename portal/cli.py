@@ -7,7 +7,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
-from portal import db, migrate
+from portal import clock, db, migrate
 from portal.accounts import codes, operations
 from portal.accounts.models import Role
 
@@ -24,17 +24,25 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(sweep_uploads)
     app.cli.add_command(add_child)
     app.cli.add_command(link_person)
+    app.cli.add_command(import_children)
+    app.cli.add_command(import_903)
     from portal.messages.cli import check_flags, safety_scan
 
     app.cli.add_command(safety_scan)
     app.cli.add_command(check_flags)
+    from portal.retention import command as retention
+
+    app.cli.add_command(retention)
 
 
 @click.command("init-db")
 @with_appcontext
 def init_db() -> None:
     """Create or upgrade the database to the latest migration."""
-    migrate.upgrade(current_app.config["PORTAL"].database_url)
+    from portal.crypto import keys_for
+
+    config = current_app.config["PORTAL"]
+    migrate.upgrade(config.database_url, data_keys=keys_for(config))
     click.echo("Database is up to date.")
 
 
@@ -189,19 +197,12 @@ def restore_command(archive: Path, yes: bool) -> None:
 @with_appcontext
 def sweep_uploads(delete: bool) -> None:
     """Find stored files no record names (left by a crash mid-upload) and temporaries."""
-    from sqlalchemy import select
-
     from portal import backup
-    from portal.media.models import StoredFile
     from portal.media.storage import FileStore
-    from portal.messages.models import IsroProfile
+    from portal.retention import stored_names
 
     config = current_app.config["PORTAL"]
-    session = db.session()
-    known = set(session.scalars(select(StoredFile.name)))
-    known |= {n for n in session.scalars(select(StoredFile.thumbnail_name)) if n}
-    known |= {n for n in session.scalars(select(IsroProfile.photo_name)) if n}
-    found = backup.orphans(config.upload_dir, known)
+    found = backup.orphans(config.upload_dir, stored_names())
     for path in found:
         click.echo(f"{'deleting' if delete else 'orphan'} {path}")
         if delete:
@@ -245,7 +246,6 @@ def add_child(name, born, looked_after_since, isro_username, reference, language
 @with_appcontext
 def link_person(username, reference, ends) -> None:
     """Link a carer or advocate to a child (or end the link with --ends)."""
-    from datetime import date
 
     from sqlalchemy import select
 
@@ -262,7 +262,79 @@ def link_person(username, reference, ends) -> None:
             operations.end_link(row, ends.date())
         message = "Link ended."
     else:
-        operations.link(person, child, LinkKind(person.role), date.today())
+        operations.link(person, child, LinkKind(person.role), clock.today())
         message = "Linked."
     db.session().commit()
     click.echo(message)
+
+
+@click.command("import-children")
+@click.argument("csv_file", type=click.File("rb"))
+@click.option("--dry-run", is_flag=True, help="Only say what would change.")
+@with_appcontext
+def import_children(csv_file, dry_run: bool) -> None:
+    """Add and update children from the case-management system's CSV (matched by reference).
+
+    Every line is checked first; a file with any error imports nothing. See README,
+    "Importing children", for the columns.
+    """
+    from portal.casework import importer
+
+    preview = importer.read(csv_file)
+    counts = preview.counts
+    click.echo(f"{preview.lines} line(s): {counts.added} to add, {counts.changed} to change, "
+               f"{counts.ended} ceased, {counts.linked} link(s) to add.")
+    shown = 5
+    for title, items in (
+            ("Added", [f"line {c.row.line}: {c.row.reference}" for c in preview.added]),
+            ("Changed", [f"line {c.row.line}: {c.row.reference}: {', '.join(c.changed_fields)}"
+                         for c in preview.changed]),
+            ("Ceased", [f"line {c.row.line}: {c.row.reference} on {c.row.ceased_on:%Y-%m-%d} "
+                        f"({c.row.ceased_reason})" for c in preview.ended]),
+            ("Linked", [f"line {c.row.line}: {c.row.reference}: {kind} {person.username}"
+                        for c, person, kind in preview.linked])):
+        if items:
+            click.echo(f"{title}:")
+            for item in items[:shown]:
+                click.echo(f"  {item}")
+            if len(items) > shown:
+                click.echo(f"  ... and {len(items) - shown} more")
+    for error in preview.errors:
+        click.echo(str(error), err=True)
+    if preview.errors:
+        raise click.ClickException(f"nothing was imported: {len(preview.errors)} problem(s) "
+                                   "to fix in the file")
+    if dry_run:
+        click.echo("Dry run: nothing was imported.")
+        return
+    done = importer.apply(preview, None)
+    db.session().commit()
+    click.echo(f"Imported: {done.added} added, {done.changed} changed, {done.ended} ceased, "
+               f"{done.linked} linked.")
+
+
+@click.command("import-903")
+@click.argument("files", nargs=-1, required=True,
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@with_appcontext
+def import_903(files: tuple[Path, ...]) -> None:
+    """Import the council's SSDA903 tables (Header, Episodes, UASC, Reviews CSV files).
+
+    Every line of every file is checked first; any error imports nothing.
+    """
+    from portal.reports import ssda903
+
+    preview = ssda903.read([(path.name, path.read_bytes()) for path in files])
+    for error in preview.errors:
+        click.echo(str(error), err=True)
+    if preview.errors:
+        raise click.ClickException(f"nothing was imported: {len(preview.errors)} problem(s) "
+                                   "to fix in the files")
+    for name, kind in preview.files.items():
+        click.echo(f"{name}: the {kind} table")
+    if preview.nothing_to_do:
+        click.echo("Nothing to change: My Say has all of it already.")
+        return
+    done = ssda903.apply(preview, None)
+    db.session().commit()
+    click.echo(f"Imported: {done}.")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 import secrets
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -26,10 +26,15 @@ class ConfigError(RuntimeError):
 class Config:
     env: str = "development"
     secret_key: str = ""
+    # Encrypts second-factor secrets at rest (Fernet keys, comma-separated; see crypto.py).
+    data_key: str = ""
     database_url: str = ""
     upload_dir: Path = PROJECT_ROOT / "uploads"
     instance_dir: Path = PROJECT_ROOT / "instance"
     redis_url: str | None = None
+    # Where rate limits are counted: Redis when redis_url is set; "memory" (each process
+    # on its own) must be chosen explicitly in production.
+    rate_limit_storage: str | None = None
     # Minutes of inactivity before a session ends, and the longest a session may last.
     idle_minutes: int = 30
     absolute_hours: int = 12
@@ -56,6 +61,17 @@ class Config:
     flag_ack_minutes: int = 120
     office_hours: str = "Mon-Fri 09:00-17:00"
     edt_phone: str | None = None
+    # How a young person who has left care reaches the leaving-care team (shown to them).
+    leaving_care_contact: str | None = None
+    # Retention (portal/retention.py, docs/dpia.md section 12): days each kind is kept.
+    retain_days_submissions: int = 90  # after staff confirm the export to the case record
+    retain_days_drafts: int = 90  # drafts never sent, after their last change
+    retain_days_messages: int = 365  # after staff confirm the export
+    retain_days_after_care: int = 90  # a child's record, after they cease to be looked after
+    retain_days_adults: int = 90  # carers' and advocates' accounts, after their last link
+    retain_days_sessions: int = 30  # sessions, setup codes and sign-in counts, once over
+    retain_days_audit: int = 730  # audit events
+    retain_days_addresses: int = 180  # the IP address on an audit event
 
     @property
     def is_production(self) -> bool:
@@ -77,6 +93,9 @@ class Config:
         config = cls(
             env=name,
             secret_key=env.get("PORTAL_SECRET_KEY", ""),
+            data_key=env.get("PORTAL_DATA_KEY", ""),
+            rate_limit_storage=(env.get("PORTAL_RATE_LIMIT_STORAGE") or "").strip().lower()
+            or None,
             database_url=env.get("PORTAL_DATABASE_URL", ""),
             upload_dir=Path(env.get("PORTAL_UPLOAD_DIR", PROJECT_ROOT / "uploads")),
             instance_dir=instance_dir,
@@ -100,6 +119,15 @@ class Config:
             flag_ack_minutes=int(env.get("PORTAL_FLAG_ACK_MINUTES", 120)),
             office_hours=env.get("PORTAL_OFFICE_HOURS") or "Mon-Fri 09:00-17:00",
             edt_phone=env.get("PORTAL_EDT_PHONE") or None,
+            leaving_care_contact=env.get("PORTAL_LEAVING_CARE_CONTACT") or None,
+            retain_days_submissions=int(env.get("PORTAL_RETAIN_DAYS_SUBMISSIONS", 90)),
+            retain_days_drafts=int(env.get("PORTAL_RETAIN_DAYS_DRAFTS", 90)),
+            retain_days_messages=int(env.get("PORTAL_RETAIN_DAYS_MESSAGES", 365)),
+            retain_days_after_care=int(env.get("PORTAL_RETAIN_DAYS_AFTER_CARE", 90)),
+            retain_days_adults=int(env.get("PORTAL_RETAIN_DAYS_ADULTS", 90)),
+            retain_days_sessions=int(env.get("PORTAL_RETAIN_DAYS_SESSIONS", 30)),
+            retain_days_audit=int(env.get("PORTAL_RETAIN_DAYS_AUDIT", 730)),
+            retain_days_addresses=int(env.get("PORTAL_RETAIN_DAYS_ADDRESSES", 180)),
         )
         return replace(config, **overrides).resolved()
 
@@ -113,9 +141,28 @@ class Config:
                 )
             if not self.database_url:
                 raise ConfigError("PORTAL_DATABASE_URL must be set in production")
+            if not self.redis_url and self.rate_limit_storage != "memory":
+                raise ConfigError(
+                    "PORTAL_REDIS_URL must be set in production, so that every process counts "
+                    "the same rate limits (or set PORTAL_RATE_LIMIT_STORAGE=memory to accept "
+                    "limits counted by each process on its own)")
+            if not self.data_key:
+                raise ConfigError("PORTAL_DATA_KEY must be set in production: it encrypts "
+                                  "staff second-factor secrets (see docs/operations.md)")
+            if self.data_key == secret_key:
+                raise ConfigError("PORTAL_DATA_KEY must not be the same as PORTAL_SECRET_KEY")
         elif not secret_key:
             secret_key = _development_secret(self.instance_dir)
+        from portal.crypto import DataKeyError, parse_keys
         from portal.office_hours import OfficeHours, OfficeHoursError
+
+        if self.data_key:
+            try:
+                parse_keys(self.data_key)
+            except DataKeyError as problem:
+                raise ConfigError(str(problem)) from None
+        if self.rate_limit_storage not in (None, "memory"):
+            raise ConfigError("PORTAL_RATE_LIMIT_STORAGE can only be 'memory' (or unset)")
 
         try:
             OfficeHours.parse(self.office_hours)
@@ -123,6 +170,10 @@ class Config:
             raise ConfigError(f"PORTAL_OFFICE_HOURS: {problem}") from None
         if self.flag_ack_minutes < 1:
             raise ConfigError("PORTAL_FLAG_ACK_MINUTES must be at least 1")
+        for field in fields(self):
+            if field.name.startswith("retain_days_") and getattr(self, field.name) < 0:
+                raise ConfigError(f"PORTAL_{field.name.upper()} must be a number of days, "
+                                  "0 or more")
         database_url = self.database_url or f"sqlite:///{self.instance_dir / 'portal.sqlite3'}"
         return replace(self, secret_key=secret_key, database_url=database_url)
 

@@ -8,7 +8,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from portal import db
+from portal import clock, db
 from portal.accounts import codes, operations
 from portal.accounts.models import Account, LinkKind, Role
 from portal.reviews.operations import add_review
@@ -24,7 +24,7 @@ class DemoSignIns:
 
 
 def _born(years: int, months: int = 3) -> date:
-    today = date.today()
+    today = clock.today()
     return date(today.year - years, today.month, 1) - timedelta(days=months * 30)
 
 
@@ -39,7 +39,7 @@ def load(password: str | None = None, totp_secret: str | None = None) -> DemoSig
     totp_secret = totp_secret or codes.new_totp_secret()
     if operations.find_account("isro.demo") is not None:
         raise operations.NotAllowed("demo data is already loaded")
-    today = date.today()
+    today = clock.today()
 
     isro = _account(Role.ISRO, "isro.demo", "Priya Shah", password,
                     email="isro.demo@example.org", phone="01234 567 890")
@@ -57,7 +57,7 @@ def load(password: str | None = None, totp_secret: str | None = None) -> DemoSig
                                   reference="DEMO-0001")
     mia = operations.create_child("Mia", _born(7), today - timedelta(days=400), isro=isro,
                                   reference="DEMO-0002")
-    amir = operations.create_child("Amir", _born(16), today - timedelta(days=60), isro=isro,
+    amir = operations.create_child("Amir", _born(16), today - timedelta(days=120), isro=isro,
                                    language="ar", needs=["interpreter"],
                                    interpreter_language="ar", asylum_seeking=True,
                                    reference="DEMO-0003")
@@ -77,21 +77,15 @@ def load(password: str | None = None, totp_secret: str | None = None) -> DemoSig
     def at(day: date) -> datetime:
         return datetime.combine(day, time(10, 0), tzinfo=UTC)
 
-    # Past reviews (held, coded) and the next one for each child.
-    add_review(sam, today - timedelta(days=190), held_on=today - timedelta(days=192),
-               participation_code="PN1", kind="later")
-    add_review(sam, today + timedelta(days=21), scheduled_for=at(today + timedelta(days=18)),
-               place="Sam's school, meeting room 2")
-    add_review(mia, today - timedelta(days=180), held_on=today - timedelta(days=175),
-               participation_code="PN6")
-    add_review(mia, today + timedelta(days=60))
-    add_review(amir, today - timedelta(days=32), held_on=today - timedelta(days=33),
-               participation_code="PN2")
-    add_review(amir, today - timedelta(days=3))  # overdue: a real thing the ISRO must see
-    add_review(ruby, today - timedelta(days=100), held_on=today - timedelta(days=101),
-               participation_code="PN0")
-    add_review(ruby, today + timedelta(days=80))
-    add_review(leo, today + timedelta(days=40))
+    # Each child's reviews so far (days ago, code), then the next one, due as reg. 33 says
+    # from the last one held. Amir's second review is overdue: a real thing the ISRO sees.
+    _reviews(sam, today, [(675, "PN1"), (590, "PN1"), (410, "PN6"), (230, "PN1"), (162, "PN1")],
+             scheduled=at(today + timedelta(days=18)), place="Sam's school, meeting room 2")
+    _reviews(mia, today, [(375, "PN6"), (290, "PN6"), (110, "PN6")])
+    _reviews(amir, today, [(95, "PN2")])
+    _reviews(ruby, today, [(275, "PN0"), (190, "PN0"), (100, "PN0")])
+    _reviews(leo, today, [(875, "PN1"), (790, "PN1"), (610, "PN5"), (430, "PN1"), (250, "PN1"),
+                          (70, "PN1")])
 
     db.session().commit()
     _things_sent(sam, mia, amir)
@@ -107,6 +101,21 @@ def load(password: str | None = None, totp_secret: str | None = None) -> DemoSig
         ("carer.demo", "foster carer for Mia and Ruby (2, no sign-in)"),
         ("advocate.demo", "advocate for Sam"),
     ])
+
+
+def _reviews(child, today: date, held: list[tuple[int, str]], *,
+             scheduled: datetime | None = None, place: str | None = None) -> None:
+    """Held reviews with the due dates reg. 33 gave them, then the next one."""
+    from portal.reviews import timescales
+
+    dates: list[date] = []
+    for days_ago, code in held:
+        day = today - timedelta(days=days_ago)
+        add_review(child, timescales.review_due(child.looked_after_since, dates), held_on=day,
+                   participation_code=code, kind=timescales.review_kind(len(dates)))
+        dates.append(day)
+    add_review(child, timescales.review_due(child.looked_after_since, dates),
+               kind=timescales.review_kind(len(dates)), scheduled_for=scheduled, place=place)
 
 
 def _drawing() -> bytes:

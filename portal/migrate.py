@@ -17,5 +17,8 @@ def alembic_config(database_url: str) -> AlembicConfig:
     return cfg
 
 
-def upgrade(database_url: str, revision: str = "head") -> None:
-    command.upgrade(alembic_config(database_url), revision)
+def upgrade(database_url: str, revision: str = "head", *, data_keys=None) -> None:
+    """Upgrade; ``data_keys`` (a MultiFernet) lets a migration encrypt stored secrets."""
+    cfg = alembic_config(database_url)
+    cfg.attributes["data_keys"] = data_keys
+    command.upgrade(cfg, revision)

@@ -1,9 +1,11 @@
 """Imports every table so Alembic and the tests see the whole store."""
 from portal.accounts.models import Account, AccountSession, Child, Link, SetupCode  # noqa: F401
+from portal.accounts.throttle import ThrottleCount  # noqa: F401
 from portal.audit import AuditEvent  # noqa: F401
 from portal.casework.models import Challenge, Contact, ReadMark  # noqa: F401
 from portal.consultations.models import Submission  # noqa: F401
 from portal.db import Base  # noqa: F401
 from portal.media.models import StoredFile  # noqa: F401
 from portal.messages.models import Conversation, Flag, FlagNotice, IsroProfile, Message  # noqa: F401
+from portal.reports.ssda903_models import Episode, UascRecord  # noqa: F401
 from portal.reviews.models import AgreedPlan, Letter, LetterVersion, Review  # noqa: F401

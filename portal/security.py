@@ -11,7 +11,6 @@ from flask import Flask, Response, current_app, g, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFProtect
-from limits import parse as parse_limit
 from limits import parse_many
 
 csrf = CSRFProtect()
@@ -58,39 +57,6 @@ def set_headers(response: Response, *, production: bool) -> Response:
     return response
 
 
-class SignInThrottle:
-    """Counts failed sign-ins per account in the limiter's storage (Redis when configured)."""
-
-    def __init__(self, limit: str) -> None:
-        self.item = parse_limit(limit)
-
-    def _key(self, username: str) -> str:
-        return username.strip().lower()
-
-    def is_locked(self, username: str) -> bool:
-        return not self._safely(limiter.limiter.test, True)(
-            self.item, "sign-in-account", self._key(username))
-
-    def record_failure(self, username: str) -> None:
-        self._safely(limiter.limiter.hit, None)(self.item, "sign-in-account",
-                                                 self._key(username))
-
-    def clear(self, username: str) -> None:
-        self._safely(limiter.limiter.clear, None)(self.item, "sign-in-account",
-                                                   self._key(username))
-
-    @staticmethod
-    def _safely(call, when_down):
-        """The storage (Redis) may be down: log it and let the person through."""
-        def wrapped(*args):
-            try:
-                return call(*args)
-            except Exception:  # noqa: BLE001 - any storage failure means the same
-                current_app.logger.exception("rate-limit storage is unreachable")
-                return when_down
-        return wrapped
-
-
 def within_limit(limit: str, key: str) -> bool:
     """Count one try against every part of ``limit`` (e.g. "10 per minute;60 per hour")
     for ``key``; False when any part is used up. Views that call this answer with their
@@ -114,6 +80,11 @@ def init_app(app: Flask) -> None:
     )
     csrf.init_app(app)
     limiter.init_app(app)
-    app.extensions["portal.sign_in_throttle"] = SignInThrottle(config.sign_in_tries_per_account)
+    from portal.accounts.throttle import Throttle
+
+    app.extensions["portal.throttle"] = Throttle(config.sign_in_tries_per_account)
+    if config.is_production and not config.redis_url:
+        app.logger.warning("PORTAL_RATE_LIMIT_STORAGE=memory: each process counts its own "
+                           "rate limits (sign-in lockouts are still shared, in the database)")
     app.jinja_env.globals["csp_nonce"] = csp_nonce
     app.after_request(lambda response: set_headers(response, production=config.is_production))

@@ -65,3 +65,11 @@ class PortalRequest(Request):
     @cached_property
     def args(self) -> ImmutableMultiDict:
         return _without_nul(super().args)
+
+
+def csv_safe(value: str | None) -> str:
+    """A cell for a CSV file that staff open in a spreadsheet: text that a spreadsheet
+    would run as a formula (=, +, -, @, tab, carriage return first) gets a leading
+    apostrophe, as OWASP advises; everything else is exactly as typed."""
+    text = value or ""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

@@ -112,3 +112,19 @@ def pytest_runtest_makereport(item, call):
     if report.skipped and not hasattr(report, "wasxfail"):
         report.outcome = "failed"
         report.longrepr = f"skipped tests count as failures: {report.longrepr}"
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_make_collect_report(collector):
+    """A module skipped while it is collected (a module-level ``pytest.importorskip`` or
+    ``pytest.skip(..., allow_module_level=True)``) is a failure too: such skips never
+    reach pytest_runtest_makereport, and would otherwise pass a whole file unseen.
+
+    The report is changed as it is made, before any pytest_collectreport hook (the
+    session's, which counts failures, and the terminal's) sees it."""
+    report = yield
+    if report.skipped:
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
+        report.outcome = "failed"
+        report.longrepr = f"{report.nodeid}: skipped at collection counts as a failure: {reason}"
+    return report

@@ -7,6 +7,8 @@ from datetime import datetime
 import pyotp
 import segno
 
+from portal.numbers import ascii_digits
+
 # No 0/O, 1/I/L: a child copies this from paper.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 12
@@ -28,7 +30,7 @@ def new_setup_code() -> str:
 
 def normalise_setup_code(typed: str) -> str:
     """Forgive spaces, dashes and lower case in a typed code."""
-    cleaned = "".join(ch for ch in typed.upper() if ch.isascii() and ch.isalnum())
+    cleaned = "".join(ch for ch in ascii_digits(typed).upper() if ch.isascii() and ch.isalnum())
     return "-".join(cleaned[i : i + 4] for i in range(0, len(cleaned), 4))
 
 
@@ -51,7 +53,7 @@ def verify_totp(secret: str, code: str, last_step: int | None) -> int | None:
 
     A step at or before ``last_step`` is refused, so an overheard code cannot be replayed.
     """
-    digits = "".join(ch for ch in code if ch.isdigit())
+    digits = "".join(ch for ch in ascii_digits(code) if "0" <= ch <= "9")
     if len(digits) != 6:
         return None
     totp = pyotp.TOTP(secret)

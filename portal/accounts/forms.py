@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, RadioField, StringField
-from wtforms.validators import InputRequired, Length
+from wtforms.validators import DataRequired, InputRequired, Length
 
 from portal.accounts.preferences import CHOICES
 
@@ -78,3 +78,17 @@ class SettingsForm(FlaskForm):
 
 class EmptyForm(FlaskForm):
     """A button that changes something: only the CSRF token travels."""
+
+
+class NewCardForm(FlaskForm):
+    """A new sign-in card for a child who already has a password: the reason is kept in
+    the audit trail, and managers see every such card."""
+
+    reason = StringField(
+        _l("Why do they need a new card?"),
+        description=_l("For example, “Forgot their password”. Managers see this in the "
+                       "audit trail."),
+        validators=[DataRequired(_l("Enter why they need a new card")),
+                    Length(max=200, message=_l("The reason must be 200 characters or fewer"))],
+        render_kw={"autocomplete": "off"},
+    )

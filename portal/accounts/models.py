@@ -7,6 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from portal.crypto import Encrypted
 from portal.db import Base, UTCDateTime, enum_of, utcnow
 
 
@@ -40,7 +41,8 @@ class Account(Base):
     phone: Mapped[str | None] = mapped_column(String(40))
     password_hash: Mapped[str | None] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(default=True)
-    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    # Encrypted at rest with PORTAL_DATA_KEY (portal.crypto); plain text in Python.
+    totp_secret: Mapped[str | None] = mapped_column(Encrypted)
     totp_confirmed: Mapped[bool] = mapped_column(default=False)
     # The last TOTP time-step accepted, so a code cannot be used twice.
     totp_last_step: Mapped[int | None] = mapped_column(Integer)
@@ -61,7 +63,8 @@ class Account(Base):
 
     @property
     def needs_second_factor(self) -> bool:
-        return self.is_staff
+        """Staff always; a carer or advocate who chose to set one up."""
+        return self.is_staff or bool(self.totp_confirmed)
 
     @property
     def name(self) -> str:
@@ -97,7 +100,17 @@ class Child(Base):
     # The council's own reference for the child (used in the SSDA903 return).
     reference: Mapped[str | None] = mapped_column(String(40), unique=True)
     asylum_seeking: Mapped[bool] = mapped_column(default=False)
-    isro_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))
+    # Ceased to be looked after: the day, and the DfE SSDA903 "reason episode ceased" code
+    # (accounts.leaving.REASONS). The record is kept for retention; sign-in is closed.
+    ceased_on: Mapped[date | None] = mapped_column(Date, index=True)
+    ceased_reason: Mapped[str | None] = mapped_column(String(4))
+    # From the council's SSDA903 Header table (reports.ssda903): SEX 1 or 2, the DfE's
+    # ETHNIC code, and the unique pupil number (kept for the return, never displayed).
+    sex: Mapped[str | None] = mapped_column(String(1))
+    ethnicity: Mapped[str | None] = mapped_column(String(4))
+    upn: Mapped[str | None] = mapped_column(String(13))
+    isro_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"),
+                                                index=True)
     account_id: Mapped[int | None] = mapped_column(
         ForeignKey("accounts.id", ondelete="SET NULL"), unique=True
     )
@@ -107,6 +120,9 @@ class Child(Base):
     account: Mapped[Account | None] = relationship(
         back_populates="child", foreign_keys=[account_id]
     )
+
+    def looked_after_on(self, day: date) -> bool:
+        return self.ceased_on is None or day < self.ceased_on
 
     def age_on(self, day: date) -> int:
         years = day.year - self.date_of_birth.year
@@ -140,10 +156,21 @@ class Link(Base):
 
 
 
+class SessionStage(enum.StrEnum):
+    SIGNED_IN = "signed_in"
+    # Half-way states, kept here rather than in the (signed, readable) cookie:
+    SECOND_FACTOR = "second_factor"  # a staff password was right; the code is next
+    SETUP = "setup"  # a sign-in card's code was right; choosing a password is next
+
+
 class AccountSession(Base):
-    """A signed-in session, kept on the server so it can be ended everywhere."""
+    """A session, kept on the server so it can be ended everywhere: signed in, or half-way
+    through signing in or setting up a sign-in."""
 
     __tablename__ = "account_sessions"
+    __table_args__ = (
+        CheckConstraint("stage IN ('signed_in', 'second_factor', 'setup')", name="stage"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     account_id: Mapped[int] = mapped_column(
@@ -154,6 +181,12 @@ class AccountSession(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    stage: Mapped[SessionStage] = mapped_column(enum_of(SessionStage, 16),
+                                                default=SessionStage.SIGNED_IN,
+                                                server_default=SessionStage.SIGNED_IN.value)
+    # SETUP only: the code that was checked (never the code itself).
+    setup_code_id: Mapped[int | None] = mapped_column(
+        ForeignKey("setup_codes.id", ondelete="CASCADE"))
     account: Mapped[Account] = relationship()
 
 
@@ -173,3 +206,5 @@ class SetupCode(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    account: Mapped[Account] = relationship(foreign_keys=[account_id])

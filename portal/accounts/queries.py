@@ -5,7 +5,7 @@ from datetime import date
 
 from sqlalchemy import func, or_, select
 
-from portal import access, db
+from portal import access, clock, db
 from portal.accounts.models import Account, Child, Link, Role
 
 
@@ -23,7 +23,7 @@ def account(account_id: int) -> Account | None:
 
 
 def current_links(child_id: int, today: date | None = None) -> list[Link]:
-    today = today or date.today()
+    today = today or clock.today()
     return list(db.session().scalars(
         select(Link).where(Link.child_id == child_id, Link.starts_on <= today)
         .where(or_(Link.ends_on.is_(None), Link.ends_on > today))

@@ -16,15 +16,25 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import joinedload
 
 from portal import db
-from portal.accounts.models import Account, AccountSession
+from portal.accounts.models import Account, AccountSession, SessionStage
 from portal.db import utcnow
 
 # Write last_seen at most this often, so reading pages does not write on every request.
 TOUCH_EVERY = timedelta(seconds=60)
+# How long a half-way state (password right, code next; card code right, password next) lasts.
+PENDING_FOR = timedelta(minutes=10)
 
 
 def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def left_care(account: Account) -> bool:
+    """A child's sign-in closes the day they cease to be looked after."""
+    from portal import clock
+
+    child = account.child
+    return child is not None and not child.looked_after_on(clock.today())
 
 
 def start(account: Account) -> str:
@@ -33,6 +43,32 @@ def start(account: Account) -> str:
     db.session().add(AccountSession(account_id=account.id, token_hash=_hash(token)))
     account.session_token = token
     return token
+
+
+def start_pending(account: Account, stage: SessionStage, *,
+                  setup_code_id: int | None = None) -> str:
+    """A half-way session (the caller commits); the token goes in the cookie, its hash and
+    what was checked stay here."""
+    token = secrets.token_urlsafe(32)
+    db.session().add(AccountSession(account_id=account.id, token_hash=_hash(token),
+                                    stage=stage, setup_code_id=setup_code_id))
+    return token
+
+
+def pending(token: str | None, stage: SessionStage) -> AccountSession | None:
+    """The live half-way session for this token, or None (ended, too old, another stage)."""
+    if not token:
+        return None
+    row = db.session().scalar(select(AccountSession).where(
+        AccountSession.token_hash == _hash(token), AccountSession.stage == stage))
+    if (row is None or row.ended_at is not None or not row.account.active
+            or utcnow() - row.created_at > PENDING_FOR):
+        return None
+    return row
+
+
+def end(row: AccountSession) -> None:
+    row.ended_at = utcnow()
 
 
 def end_all(account_id: int) -> None:
@@ -59,7 +95,8 @@ def load(token: str) -> Account | None:
         s.rollback()
         g.database_down = True
         return None
-    if row is None or row.ended_at is not None or not row.account.active:
+    if (row is None or row.ended_at is not None or row.stage is not SessionStage.SIGNED_IN
+            or not row.account.active or left_care(row.account)):
         return None
     now = utcnow()
     idle_for = now - row.last_seen_at

@@ -1,8 +1,8 @@
 """Sign-in, second factor, setting up a sign-in from a card, settings."""
 from __future__ import annotations
 
-import time
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
@@ -25,38 +25,43 @@ from portal.accounts import codes, operations, passwords, preferences, sessions
 from portal.accounts.forms import (
     ChangePasswordForm,
     EmptyForm,
+    NewCardForm,
     NewPasswordForm,
     SecondFactorForm,
     SettingsForm,
     SetupCodeForm,
     SignInForm,
 )
-from portal.accounts.models import Account, Child, Role
+from portal.accounts.models import Account, Child, Role, SessionStage
+from portal.accounts.throttle import throttle
 from portal.i18n import current_locale, language_choices, supported
 from portal.security import limiter
 
 bp = Blueprint("accounts", __name__)
-PENDING_MINUTES = 10
-
-
-def _throttle():
-    return current_app.extensions["portal.sign_in_throttle"]
-
-
-def _address_limit() -> str:
-    return current_app.config["PORTAL"].sign_in_tries_per_address
 
 
 def _locked_out():
     return render_template("accounts/locked.html"), 429
 
 
-def _safe_next(target: str | None = None) -> str:
-    target = target if target is not None else (session.pop("next", None) or "")
-    # Only paths on this site; never another host.
-    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("pages.home")
+def _address_limit() -> str:
+    return current_app.config["PORTAL"].sign_in_tries_per_address
+
+
+def safe_next(target: str | None = None) -> str:
+    """A path on this site to go to after signing in (or the home page).
+
+    Control characters are refused before parsing: browsers drop a tab or newline from
+    "/<tab>/evil.example" (a tab typed inside), which would make it "//evil.example".
+    """
+    target = (target if target is not None else (session.pop("next", None) or "")).strip()
+    if (not target.startswith("/") or any(ord(ch) < 32 or ord(ch) == 127 for ch in target)
+            or "\\" in target):
+        return url_for("pages.home")
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or parts.path.startswith("//"):
+        return url_for("pages.home")
+    return target
 
 
 def _finish_sign_in(account: Account):
@@ -70,7 +75,7 @@ def _finish_sign_in(account: Account):
     operations.sign_in(account)
     db.session().commit()
     login_user(account)
-    return redirect(_safe_next())
+    return redirect(safe_next())
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
@@ -83,23 +88,27 @@ def sign_in():
     if not form.validate_on_submit():
         return render_template("accounts/sign_in.html", form=form)
     username = form.username.data.strip()
-    if _throttle().is_locked(username):
+    tries = throttle().attempt(username)
+    if not throttle().allows(tries):
         return _locked_out()
     account = operations.check_sign_in(username, form.password.data)
     if account is None:
-        _throttle().record_failure(username)
         known = operations.find_account(username)
         audit.record_now("sign_in.failed", subject=f"account:{known.id}" if known else None)
-        if _throttle().is_locked(username):
+        if throttle().was_last(tries):
             return _locked_out()
         form.password.errors.append(_("The username or password is not right. Check them and "
                                       "try again"))
         return render_template("accounts/sign_in.html", form=form)
-    _throttle().clear(username)
+    throttle().clear(username)
+    if sessions.left_care(account):
+        # The right password, but this child has left care: tell them kindly where to go.
+        audit.record_now("sign_in.left_care", actor_id=account.id)
+        return render_template("accounts/left_care.html")
     if account.needs_second_factor:
         next_path = session.get("next")
         session.clear()
-        session.update(pending_account=account.id, pending_at=int(time.time()))
+        session["pending"] = sessions.start_pending(account, SessionStage.SECOND_FACTOR)
         if next_path:
             session["next"] = next_path
         db.session().commit()
@@ -110,25 +119,25 @@ def sign_in():
 
 
 def _pending_account() -> Account | None:
-    account_id = session.get("pending_account")
-    started = session.get("pending_at", 0)
-    if not account_id or time.time() - started > PENDING_MINUTES * 60:
-        return None
-    account = db.session().get(Account, account_id)
-    return account if account is not None and account.active else None
+    row = sessions.pending(session.get("pending"), SessionStage.SECOND_FACTOR)
+    return row.account if row else None
 
 
 def _check_code(account: Account, form: SecondFactorForm, template: str, **context):
     key = f"totp:{account.username}"
-    if _throttle().is_locked(key):
+    tries = throttle().attempt(key)
+    if not throttle().allows(tries):
         return _locked_out()
     if operations.check_second_factor(account, form.code.data):
-        _throttle().clear(key)
-        session.pop("pending_account", None)
+        throttle().clear(key)
+        row = sessions.pending(session.pop("pending", None), SessionStage.SECOND_FACTOR)
+        if row is not None:
+            sessions.end(row)
         return _finish_sign_in(account)
-    _throttle().record_failure(key)
     db.session().rollback()
     audit.record_now("sign_in.second_factor_failed", actor_id=account.id)
+    if throttle().was_last(tries):
+        return _locked_out()
     form.code.errors.append(_("That code did not work. Codes change every 30 seconds: "
                               "try the one your app shows now"))
     return render_template(template, form=form, **context)
@@ -191,7 +200,7 @@ def keep_alive():
     if request.accept_mimetypes.best == "application/json":
         idle = timedelta(minutes=current_app.config["PORTAL"].idle_minutes)
         return {"csrf": generate_csrf(), "deadline": int((seen + idle).timestamp())}
-    return redirect(_safe_next(request.form.get("next", "")))
+    return redirect(safe_next(request.form.get("next", "")))
 
 
 @bp.route("/start", methods=["GET", "POST"])
@@ -204,18 +213,19 @@ def start():
         return render_template("accounts/start.html", form=form)
     username = form.username.data.strip()
     key = f"setup:{username}"
-    if _throttle().is_locked(key):
+    if not throttle().allows(throttle().attempt(key)):
         return _locked_out()
-    account = operations.check_setup_code(username, form.code.data)
-    if account is None:
-        _throttle().record_failure(key)
+    code = operations.check_setup_code(username, form.code.data)
+    if code is None:
         form.code.errors.append(_("That username and code do not match, or the code is too old. "
                                   "Check your card, or ask your ISRO for a new one"))
         return render_template("accounts/start.html", form=form)
-    _throttle().clear(key)
+    throttle().clear(key)
     session.clear()
-    session.update(setup_account=account.id, setup_at=int(time.time()),
-                   setup_code=codes.normalise_setup_code(form.code.data))
+    # Only a random token in the cookie; which code was checked stays on the server.
+    session["setup"] = sessions.start_pending(code.account, SessionStage.SETUP,
+                                              setup_code_id=code.id)
+    db.session().commit()
     return redirect(url_for("accounts.choose_password"))
 
 
@@ -223,13 +233,11 @@ def start():
 @access.public
 def choose_password():
     """Step 2: the person chooses their own password; then they are signed in."""
-    account_id = session.get("setup_account")
-    if not account_id or time.time() - session.get("setup_at", 0) > PENDING_MINUTES * 60:
+    row = sessions.pending(session.get("setup"), SessionStage.SETUP)
+    code = operations.live_setup_code(row.setup_code_id) if row else None
+    if code is None or code.account_id != row.account_id:
         return redirect(url_for("accounts.start"))
-    account = operations.check_setup_code(
-        db.session().get(Account, account_id).username, session.get("setup_code", ""))
-    if account is None:
-        return redirect(url_for("accounts.start"))
+    account = row.account
     form = NewPasswordForm()
     if form.validate_on_submit():
         problem = passwords.password_problem(form.password.data, username=account.username)
@@ -237,6 +245,8 @@ def choose_password():
             form.password.errors.append(str(problem))
         else:
             operations.set_password(account, form.password.data)
+            sessions.end(row)
+            session.pop("setup", None)
             if account.needs_second_factor:
                 db.session().commit()
                 session.clear()
@@ -278,14 +288,20 @@ def choose_language():
     if current_user.is_authenticated:
         operations.save_settings(current_user, preferences.current(), code)
         db.session().commit()
-    return redirect(_safe_next(request.form.get("next", "")))
+    return redirect(safe_next(request.form.get("next", "")))
 
 
 @bp.route("/settings/password", methods=["GET", "POST"])
 @access.signed_in
+@limiter.limit(_address_limit, methods=["POST"])
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
+        key = f"password:{current_user.id}"
+        if not throttle().allows(throttle().attempt(key)):
+            form.current_password.errors.append(_(
+                "You have tried too many times. Wait 15 minutes, then try again"))
+            return render_template("accounts/change_password.html", form=form), 429
         if not passwords.check_password(current_user.password_hash, form.current_password.data):
             form.current_password.errors.append(_("That is not your current password"))
         else:
@@ -294,6 +310,7 @@ def change_password():
             if problem:
                 form.password.errors.append(str(problem))
             else:
+                throttle().clear(key)
                 account = current_user._get_current_object()
                 operations.set_password(account, form.password.data)
                 flash(_("Your password is changed. You are signed out everywhere else."))
@@ -304,16 +321,24 @@ def change_password():
 @bp.route("/children/<int:child_id>/sign-in-card", methods=["POST"])
 @access.allow(Role.ISRO, Role.MANAGER, child="child_id")
 def sign_in_card(child_id: int):
-    """Create the child's sign-in if needed, with a new setup code, and show the card once."""
-    if not EmptyForm().validate_on_submit():
-        abort(400)
+    """Create the child's sign-in if needed, with a new setup code, and show the card once.
+    A child who already has a password gets a new card only with a reason (a card lets
+    whoever holds it into the child's account), which goes into the audit trail."""
     child = db.session().get(Child, child_id)
+    has_password = child.account is not None and child.account.password_hash is not None
+    form = NewCardForm() if has_password else EmptyForm()
+    if not form.validate_on_submit():
+        if "csrf_token" in form.errors or not has_password:
+            abort(400)
+        return render_template("accounts/card_reason.html", form=form, child=child)
     try:
         account = child.account or operations.create_child_sign_in(child, by=current_user)
     except operations.NotAllowed:
         flash(_("Children under 4 do not have their own sign-in."))
         return redirect(url_for("pages.child", child_id=child_id))
-    code = operations.issue_setup_code(account, by=current_user)
+    code = operations.issue_setup_code(account, by=current_user, child_id=child.id,
+                                       reason=form.reason.data.strip() if has_password
+                                       else None)
     db.session().commit()
     return render_template("accounts/card.html", child=child, account=account, code=code,
                            isro=child.isro or current_user,

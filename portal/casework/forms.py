@@ -1,10 +1,20 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, RadioField, SelectField, StringField, TextAreaField
+from flask_wtf.file import FileField, FileRequired, FileSize
+from wtforms import (
+    BooleanField,
+    DateField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
+from portal import clock
 from portal.accounts.models import Role
+from portal.fields import CheckboxesField
 
 HOW = [SelectChoice("visit", _l("Visit")), SelectChoice("phone", _l("Phone call")),
        SelectChoice("video", _l("Video call")), SelectChoice("message", _l("Message")),
@@ -66,3 +76,106 @@ class NewAccountForm(FlaskForm):
     email = StringField(_l("Email"), validators=[Optional(), Length(max=254)],
                         render_kw={"autocomplete": "off", "type": "email"})
     phone = StringField(_l("Phone"), validators=[Optional(), Length(max=40)])
+
+
+def _languages():
+    from portal.i18n import LANGUAGE_NAMES
+
+    return [SelectChoice(code, name, render_kw={"lang": code.replace("_", "-")})
+            for code, name in LANGUAGE_NAMES.items()]
+
+
+NEED_LABELS = {"interpreter": _l("An interpreter"), "sign_language": _l("Sign language"),
+               "easy_read": _l("Easy read or pictures"), "read_aloud": _l("Words read aloud"),
+               "large_print": _l("Large print"), "wheelchair": _l("Step-free access")}
+
+
+class ChildForm(FlaskForm):
+    """A child's record, as a manager or ISRO keeps it (every field has a reason: see the
+    DPIA, section 8.2)."""
+
+    preferred_name = StringField(_l("Preferred name"),
+                                 description=_l("The name the child wants to be called. "
+                                                "It is the only name My Say keeps."),
+                                 validators=[DataRequired(_l("Enter the child's preferred name")),
+                                             Length(max=80)])
+    date_of_birth = DateField(_l("Date of birth"),
+                              validators=[InputRequired(_l("Enter the date of birth"))])
+    looked_after_since = DateField(_l("Looked after since"),
+                                   validators=[InputRequired(_l("Enter the date the child "
+                                                                "became looked after"))])
+    reference = StringField(_l("Council reference"),
+                            description=_l("As in the case management system (the SSDA903 "
+                                           "CHILD id)."),
+                            validators=[Optional(), Length(max=40)])
+    language = SelectField(_l("Language for My Say"), default="en")
+    interpreter_language = SelectField(_l("Interpreter for meetings"), default="",
+                                       validators=[Optional()])
+    asylum_seeking = BooleanField(_l("Unaccompanied asylum-seeking child"))
+    needs = CheckboxesField(_l("Needs"),
+                               choices=[SelectChoice(k, v) for k, v in NEED_LABELS.items()])
+    isro = SelectField(_l("ISRO"), coerce=str, default="")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.language.choices = _languages()
+        self.interpreter_language.choices = [SelectChoice("", _l("None needed")),
+                                             *_languages()]
+
+    def validate_date_of_birth(self, field):
+        if field.data and field.data > clock.today():
+            raise ValidationError(_l("The date of birth cannot be in the future"))
+
+    def validate_looked_after_since(self, field):
+        if field.data and self.date_of_birth.data and field.data < self.date_of_birth.data:
+            raise ValidationError(_l("A child cannot be looked after before they were born"))
+        if field.data and field.data > clock.today():
+            raise ValidationError(_l("Enter a date that has come"))
+
+
+class LinkForm(FlaskForm):
+    person = SelectField(_l("Carer or advocate"), coerce=str,
+                         validators=[DataRequired(_l("Choose the carer or advocate"))])
+    starts_on = DateField(_l("From"), validators=[InputRequired(_l("Enter the start date"))])
+    ends_on = DateField(_l("Until (if known)"), validators=[Optional()],
+                        description=_l("They stop seeing the child on this day."))
+
+    def validate_ends_on(self, field):
+        if field.data and self.starts_on.data and field.data < self.starts_on.data:
+            raise ValidationError(_l("The end date must be on or after the start date"))
+
+
+class EndLinkForm(FlaskForm):
+    ends_on = DateField(_l("Last day"), description=_l("From this day they no longer see the "
+                                                       "child."),
+                        validators=[InputRequired(_l("Enter the day the link ends"))])
+
+
+class CeaseForm(FlaskForm):
+    ceased_on = DateField(_l("Date they ceased to be looked after"),
+                          validators=[InputRequired(_l("Enter the date"))])
+    reason = SelectField(_l("Reason (the DfE's reason episode ceased)"), coerce=str,
+                         validators=[DataRequired(_l("Choose the reason"))])
+
+
+class ReasonForm(FlaskForm):
+    reason = TextAreaField(_l("Why"), description=_l("For example: lost their phone. This "
+                                                      "goes in the audit trail."),
+                           validators=[DataRequired(_l("Write why")), Length(max=500)],
+                           render_kw={"rows": 2})
+
+
+MAX_BYTES = 5 * 1024 * 1024  # a council's children, with room to spare
+
+
+class ImportChildrenForm(FlaskForm):
+    file = FileField(_l("The CSV file"),
+                     description=_l("Exported from the case management system, up to 5 MB."),
+                     validators=[FileRequired(_l("Choose the CSV file")),
+                                 FileSize(MAX_BYTES,
+                                          message=_l("The file must be smaller than 5 MB"))],
+                     render_kw={"accept": ".csv,text/csv"})
+
+
+class ConfirmImportForm(FlaskForm):
+    """Only the CSRF token: the file itself was kept on the server at the first step."""

@@ -49,9 +49,11 @@ def save_challenge(challenge: Challenge | None, child: Child, by: Account, **fie
     return challenge
 
 
-def allocate(child: Child, isro: Account, by: Account) -> None:
-    """Move a child to another ISRO; their conversations and history go with the child."""
+def allocate(child: Child, isro: Account, by: Account | None) -> None:
+    """Move a child to another ISRO; their conversations and history go with the child.
+    ``by`` is None for a command run on the server (``import-children``)."""
     if isro.role is not Role.ISRO:
         raise ValueError("children are allocated to ISROs")
     child.isro_id = isro.id
-    audit.record("child.allocated", actor_id=by.id, child_id=child.id, isro=isro.id)
+    audit.record("child.allocated", actor_id=by.id if by else None, child_id=child.id,
+                 isro=isro.id)

@@ -2,13 +2,11 @@
 notes), a carer helping an older child with their form, and an advocate's record."""
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal import access, db
+from portal import access, audit, clock, db, limits
 from portal.accounts import queries as people
 from portal.accounts.models import Role
 from portal.consultations import operations, queries
@@ -16,7 +14,7 @@ from portal.consultations.forms import AdvocacyExtra, PictureForm, questionnaire
 from portal.consultations.models import Kind
 from portal.consultations.questionnaires import ADULT_FORMS, any_form, for_age
 from portal.i18n import current_locale
-from portal.media import pipeline
+from portal.media import keeping
 
 bp = Blueprint("on_behalf", __name__)
 UNDER_FOUR = 4
@@ -49,10 +47,16 @@ def _one_page(child, questionnaire_id: str, heading: str, page_title: str, *,
                                               for q in questionnaire.questions})
         if advocacy:
             operations.record_gathering(draft, how=form.gathered_how.data or [],
-                                        on=form.gathered_on.data or date.today(),
+                                        on=form.gathered_on.data or clock.today(),
                                         consent=form.consent.data or "all",
                                         consent_note=form.consent_note.data or "")
         if request.form.get("action") == "send":
+            texts = [str(value) for value in (draft.answers or {}).values()]
+            if not limits.may_send(limits.UPLOADS, *texts):
+                db.session().commit()  # the answers are kept as a draft
+                getattr(form, f"q_{questionnaire.questions[0].id}").errors = [
+                    str(limits.TOO_MANY)]
+                return _render(child, questionnaire, form, heading, page_title, advocacy), 429
             try:
                 operations.send(draft)
             except operations.NothingToSend:
@@ -83,6 +87,7 @@ def _render(child, questionnaire, form, heading, page_title, advocacy):
 def observations(child_id: int):
     """Carers record how an under-4 is; an ISRO records what they saw on a visit."""
     child = _child_or_404(child_id, under_four=True)
+    audit.staff_viewed("staff.viewed_observations", child_id=child_id, subject="observations")
     visit = current_user.is_staff
     questionnaire = ADULT_FORMS["visit" if visit else "observation"]
     return _one_page(child, questionnaire.id,
@@ -96,12 +101,16 @@ def observation_photo(child_id: int):
     form = PictureForm()
     del form.visibility  # a carer's photo of a toddler's play goes to the ISRO
     if form.validate_on_submit():
+        if not limits.may_send(limits.UPLOADS, form.title.data, form.words.data):
+            form.file.errors.append(str(limits.TOO_MANY))
+            return render_template("consultations/observation_photo.html", form=form,
+                                   child=child), 429
         try:
             operations.add_file(child, current_user, Kind.PICTURE, form.file.data.read(),
                                 title=form.title.data or "", words=form.words.data or "",
                                 language=current_locale().code)
-        except pipeline.UploadRefused as refused:
-            form.file.errors.append(str(refused.message))
+        except keeping.PROBLEMS as problem:
+            form.file.errors.append(keeping.upload_problem(problem))
         else:
             flash(_("The photo is sent to the ISRO."))
             return redirect(url_for("pages.home"))

@@ -4,19 +4,14 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import DateField, RadioField, SelectMultipleField, StringField, TextAreaField
+from wtforms import DateField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.consultations.models import Visibility
 from portal.consultations.operations import POEM_LIMIT
 from portal.consultations.questionnaires import CHOICE, FACES, MULTI, TEXT_LIMIT, Question
-
-
-class CheckboxesField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
+from portal.fields import CheckboxesField
 
 
 def question_form(question: Question, answer: dict | None) -> FlaskForm:

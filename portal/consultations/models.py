@@ -76,6 +76,8 @@ class Submission(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When staff confirmed it is in the council's case record (retention may then delete it).
+    exported_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     child: Mapped[Child] = relationship()
     file: Mapped[StoredFile | None] = relationship()

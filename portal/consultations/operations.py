@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import current_app
-
-from portal import audit, db
+from portal import audit, clock, db
 from portal.accounts.models import Account, Child, Role
 from portal.consultations.models import Kind, Submission, Visibility
 from portal.consultations.questionnaires import NOT_SURE, QUESTIONNAIRES, Question, for_age
@@ -25,7 +23,7 @@ class NothingToSend(Exception):
 def review_day(child: Child) -> date:
     review = reviews.next_reviews([child.id]).get(child.id)
     if review is None:
-        return date.today()
+        return clock.today()
     return review.scheduled_for.date() if review.scheduled_for else review.due_on
 
 
@@ -102,29 +100,26 @@ def add_file(child: Child, by: Account, kind: Kind, data: bytes, *, title: str =
              language: str = "en") -> Submission:
     """Check, re-encode and store a picture or voice note, then commit the row.
 
-    Raises pipeline.UploadRefused for anything that is not a picture or sound we accept.
-    If the database write fails, the stored files are removed: no orphans.
+    Raises one of keeping.PROBLEMS for anything we cannot keep. If the database write
+    fails, the stored files are removed: no orphans.
     """
-    upload_dir = current_app.config["PORTAL"].upload_dir
-    kept = keeping.keep(upload_dir, data, kind=keeping.IMAGE if kind is Kind.PICTURE
-                        else keeping.AUDIO, child_id=child.id, by_id=by.id)
-    try:
-        session = db.session()
-        session.add(kept.stored)
-        session.flush()
-        item = Submission(child_id=child.id, kind=kind.value, title=title or None,
-                          body=words or None, file_id=kept.stored.id,
-                          visibility=Visibility(visibility).value,
-                          review_id=_next_review_id(child), entered_by_id=by.id,
-                          language=language)
-        session.add(item)
-        session.flush()
-        send(item)
-        session.commit()
-    except BaseException:
-        db.session().rollback()
-        keeping.discard(upload_dir, kept)
-        raise
+    session = db.session()
+    with keeping.kept(data, kind=keeping.IMAGE if kind is Kind.PICTURE else keeping.AUDIO,
+                      child_id=child.id, by_id=by.id) as upload:
+        try:
+            session.add(upload.stored)
+            session.flush()
+            item = Submission(child_id=child.id, kind=kind, title=title or None,
+                              body=words or None, file_id=upload.stored.id,
+                              visibility=visibility, review_id=_next_review_id(child),
+                              entered_by_id=by.id, language=language)
+            session.add(item)
+            session.flush()
+            send(item)
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
     return item
 
 

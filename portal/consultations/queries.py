@@ -83,3 +83,8 @@ def sent_by(author_id: int, child_ids: list[int]) -> dict[int, list[Submission]]
 def may_see_id(account: Account, submission_id: int) -> bool:
     item = submission(submission_id)
     return item is not None and may_see(account, item)
+
+
+def is_childs(child_id: int, submission_id: int) -> bool:
+    found = submission(submission_id)
+    return found is not None and found.child_id == child_id

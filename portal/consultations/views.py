@@ -1,11 +1,10 @@
 """Before my review: the child's form, pictures, poems and voice notes, and My things."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from portal import access, audit, db
+from portal import access, audit, db, limits, receipts
 from portal.accounts.models import Role
 from portal.consultations import operations, queries
 from portal.consultations.forms import (
@@ -18,13 +17,14 @@ from portal.consultations.forms import (
 from portal.consultations.models import Kind, Submission
 from portal.consultations.questionnaires import NOT_SURE, QUESTIONNAIRES, SECTIONS, any_form
 from portal.i18n import current_locale
-from portal.media import pipeline
+from portal.media import keeping
 from portal.media.serving import app_store, send_stored
-from portal.media.storage import StoreUnavailable
+from portal.messages import queries as flag_queries
 from portal.messages import reading
 
 bp = Blueprint("consultations", __name__)
 access.register_subject("submission_id", queries.may_see_id)
+access.register_owned("submission", queries.is_childs)
 CHILD = Role.CHILD
 STAFF_AND_CARERS = (Role.ISRO, Role.MANAGER, Role.CARER)
 
@@ -163,15 +163,17 @@ def send_form():
 @bp.route("/my-say/sent/<int:submission_id>")
 @access.allow(CHILD, subject="submission_id")
 def sent(submission_id: int):
-    from portal.messages import queries as flags
-
-    flagged = flags.submission_flagged(submission_id)
+    flagged = flag_queries.submission_flagged(submission_id)
     return render_template("consultations/sent.html", item=queries.submission(submission_id),
                            flagged=flagged, when_read=reading.when_read() if flagged else None)
 
 
 def _upload(kind: Kind, form, template: str):
     if form.validate_on_submit():
+        words = getattr(form, "words", None) and form.words.data
+        if not limits.may_send(limits.UPLOADS, form.title.data, words):
+            form.file.errors.append(str(limits.TOO_MANY))
+            return render_template(template, form=form), 429
         upload = form.file.data
         try:
             item = operations.add_file(
@@ -179,12 +181,8 @@ def _upload(kind: Kind, form, template: str):
                 title=form.title.data or "", words=getattr(form, "words", None) and
                 form.words.data or "", visibility=form.visibility.data,
                 language=current_locale().code)
-        except pipeline.UploadRefused as refused:
-            form.file.errors.append(str(refused.message))
-        except StoreUnavailable:
-            current_app.logger.exception("the upload folder cannot be written")
-            form.file.errors.append(_("We could not save that just now. Nothing was sent. "
-                                      "Please try again later."))
+        except keeping.PROBLEMS as problem:
+            form.file.errors.append(keeping.upload_problem(problem))
         else:
             return redirect(url_for(".sent", submission_id=item.id))
     return render_template(template, form=form)
@@ -207,6 +205,9 @@ def voice():
 def poem():
     form = PoemForm()
     if form.validate_on_submit():
+        if not limits.may_send(limits.UPLOADS, form.title.data, form.text.data):
+            form.text.errors.append(str(limits.TOO_MANY))
+            return render_template("consultations/poem.html", form=form), 429
         item = operations.add_poem(_child(), current_user, form.title.data or "", form.text.data,
                                    form.visibility.data, current_locale().code)
         db.session().commit()
@@ -217,8 +218,10 @@ def poem():
 @bp.route("/my-things")
 @access.allow(CHILD)
 def my_things():
-    return render_template("consultations/my_things.html",
-                           items=queries.sent_by_child(_child().id))
+    child = _child()
+    items = queries.sent_by_child(child.id)
+    return render_template("consultations/my_things.html", items=items,
+                           receipts=receipts.for_things(child.id, [i.id for i in items]))
 
 
 @bp.route("/things/<int:submission_id>")

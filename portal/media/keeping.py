@@ -1,34 +1,53 @@
 """Keep an upload: the pipeline re-makes it, the store writes it, a StoredFile names it.
 
-The one path every upload takes (a child's drawing, a voice note, a message attachment).
-The caller adds the StoredFile to its transaction and, if that fails, calls ``discard``.
+The one path every upload takes (a child's drawing, a voice note, a message attachment,
+a carer's photo, an ISRO's own photo)::
+
+    with keeping.kept(data, kind=keeping.IMAGE, child_id=..., by_id=...) as upload:
+        session.add(upload.stored)
+        ...
+        session.commit()
+
+Anything that fails inside the block (the database, the commit, a bug) removes the
+files that were written, so no file is ever left without its row. ``upload_problem``
+turns what can go wrong with an upload into words for the form.
 """
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
+
+from flask import current_app
+from flask_babel import gettext as _
 
 from portal.media import pipeline
 from portal.media.models import StoredFile
-from portal.media.storage import FileStore
+from portal.media.serving import app_store
+from portal.media.storage import StoreUnavailable
 
 IMAGE, AUDIO, EITHER = "image", "audio", "either"
+# What an upload can fail with that the person should be told about in the form.
+PROBLEMS = (pipeline.UploadRefused, StoreUnavailable)
 
 
 @dataclass
 class Kept:
-    stored: StoredFile
+    stored: StoredFile | None
     names: list[str] = field(default_factory=list)
 
+    @property
+    def name(self) -> str:
+        return self.names[0]
 
-def keep(upload_dir: Path, data: bytes, *, kind: str, child_id: int,
-         by_id: int | None) -> Kept:
+
+def _keep(data: bytes, *, kind: str, child_id: int | None, by_id: int | None) -> Kept:
     """Re-make and store ``data`` as a picture, a sound, or (EITHER) whichever it is.
 
     Raises pipeline.UploadRefused (nothing written) or storage.StoreUnavailable.
     """
-    store = FileStore(upload_dir)
+    store = app_store()
     if kind in (IMAGE, EITHER):
         try:
             image = pipeline.process_image(data)
@@ -37,7 +56,11 @@ def keep(upload_dir: Path, data: bytes, *, kind: str, child_id: int,
                 raise
         else:
             names = [store.save(image.data, image.extension)]
-            names.append(store.save(image.thumbnail, image.extension))
+            try:
+                names.append(store.save(image.thumbnail, image.extension))
+            except BaseException:
+                store.delete(names[0])
+                raise
             return Kept(StoredFile(
                 kind=IMAGE, name=names[0], thumbnail_name=names[1],
                 content_type=image.content_type, size_bytes=len(image.data), width=image.width,
@@ -53,9 +76,37 @@ def keep(upload_dir: Path, data: bytes, *, kind: str, child_id: int,
         created_by_id=by_id), [name])
 
 
-def discard(upload_dir: Path, kept: Kept | None) -> None:
-    """Remove what ``keep`` wrote, when the transaction that named it did not commit."""
-    if kept is not None:
-        store = FileStore(upload_dir)
-        for name in kept.names:
+def _keep_photo(data: bytes) -> Kept:
+    """A staff member's own photo: re-made like a child's picture, kept as one small file
+    (no StoredFile: it is not a child's)."""
+    image = pipeline.process_image(data)
+    return Kept(None, [app_store().save(image.thumbnail, image.extension)])
+
+
+@contextmanager
+def kept(data: bytes, *, kind: str, child_id: int | None = None,
+         by_id: int | None = None) -> Iterator[Kept]:
+    """Keep ``data`` for the transaction in the block; any failure in it removes the files."""
+    upload = _keep_photo(data) if kind == "photo" else _keep(
+        data, kind=kind, child_id=child_id, by_id=by_id)
+    try:
+        yield upload
+    except BaseException:
+        discard(upload)
+        raise
+
+
+def discard(upload: Kept | None) -> None:
+    """Remove what was written for an upload whose transaction did not commit."""
+    if upload is not None:
+        store = app_store()
+        for name in upload.names:
             store.delete(name)
+
+
+def upload_problem(problem: Exception) -> str:
+    """What to tell the person, in their language, when an upload could not be kept."""
+    if isinstance(problem, pipeline.UploadRefused):
+        return str(problem.message)
+    current_app.logger.exception("the upload folder cannot be written")
+    return _("We could not save that just now. Nothing was sent. Please try again later.")

@@ -20,6 +20,19 @@ from portal.media import audio_formats, mp4, webm
 
 pillow_heif.register_heif_opener()
 
+
+def refuse_cut_off_pictures() -> None:
+    """Make Pillow refuse a cut-off (truncated) picture rather than fill it in with grey.
+
+    Set here, once, when the pipeline is imported. WeasyPrint (our PDF maker) switches
+    ``ImageFile.LOAD_TRUNCATED_IMAGES`` on for the whole process when it is imported,
+    so each place that imports WeasyPrint calls this again straight after.
+    """
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+
+
+refuse_cut_off_pictures()
+
 MAX_IMAGE_MB = 15
 MAX_IMAGE_BYTES = MAX_IMAGE_MB * 1024 * 1024
 MAX_IMAGE_PIXELS = 40_000_000
@@ -120,10 +133,8 @@ def _open_first_frame(data: bytes, picture_format: str) -> Image.Image:
                 raise _refuse_picture("too_many_pixels")
             # Animated GIF, WebP or PNG: only the first frame is kept.
             image.seek(0)
-            # WeasyPrint (our PDF maker) turns this on for the whole process when imported;
-            # a cut-off upload must fail here, not be patched up with grey.
-            ImageFile.LOAD_TRUNCATED_IMAGES = False
-            # With ImageFile.LOAD_TRUNCATED_IMAGES left False, a cut-off file fails here.
+            # ImageFile.LOAD_TRUNCATED_IMAGES is False (refuse_cut_off_pictures), so a
+            # cut-off file fails here.
             image.load()
     except UploadRefused:
         raise

@@ -57,7 +57,12 @@ class Message(Base):
     language: Mapped[str] = mapped_column(String(16), default="en")
     feels_unsafe: Mapped[bool] = mapped_column(default=False)
     file_id: Mapped[int | None] = mapped_column(ForeignKey("stored_files.id", ondelete="SET NULL"))
+    # "I have a question" about a review letter: the letter it is about.
+    letter_id: Mapped[int | None] = mapped_column(ForeignKey("letters.id", ondelete="SET NULL"),
+                                                  index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    # When staff confirmed it is in the council's case record (retention may then delete it).
+    exported_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     author: Mapped[Account | None] = relationship()
     file: Mapped[StoredFile | None] = relationship()

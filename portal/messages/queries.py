@@ -171,3 +171,14 @@ def sent_about(child_id: int, since: datetime | None, until: datetime | None) ->
     if until is not None:
         query = query.where(Message.created_at < until)
     return list(db.session().scalars(query))
+
+
+def questions_about(letter_ids: list[int]) -> dict[int, list[Message]]:
+    """Messages sent with "I have a question" about each letter, oldest first."""
+    found: dict[int, list[Message]] = {}
+    if letter_ids:
+        for message in db.session().scalars(
+                select(Message).where(Message.letter_id.in_(letter_ids))
+                .order_by(Message.created_at, Message.id)):
+            found.setdefault(message.letter_id, []).append(message)
+    return found

@@ -5,29 +5,20 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal import access, audit, db
+from portal import access, audit, db, limits, receipts
 from portal.accounts import queries as people
 from portal.accounts.models import Role
 from portal.i18n import current_locale
-from portal.media import pipeline
+from portal.media import keeping
 from portal.media.serving import app_store, send_stored
 from portal.messages import operations, queries, reading
 from portal.messages.forms import MessageForm, ProfileForm, ReplyForm
-from portal.messages.safety import find_entries
-from portal.security import within_limit
+from portal.numbers import parse_id
 
 bp = Blueprint("messages", __name__)
 access.register_subject("conversation_id", queries.may_see_id)
 PARTICIPANTS = (Role.CHILD, Role.CARER, Role.ADVOCATE)
 STAFF = (Role.ISRO, Role.MANAGER)
-# Generous for a child with a lot to say; stops a flood (or a stuck button).
-SEND_LIMIT = "10 per minute;60 per hour"
-
-
-def _sender_key() -> str:
-    return f"send:{current_user.id}"
-
-
 @bp.route("/messages")
 @access.allow(*PARTICIPANTS)
 def index():
@@ -38,30 +29,30 @@ def index():
 
 
 def _too_many(form) -> int:
-    form.body.errors.append(_("You have sent a lot of messages in a short time. Wait a "
-                              "minute, then press Send again. Your message is still here."))
+    form.body.errors.append(str(limits.TOO_MANY))
     return 429
 
 
 @bp.route("/messages/about/<int:child_id>", methods=["GET", "POST"])
-@access.allow(*PARTICIPANTS, child="child_id")
+@access.allow(*PARTICIPANTS, child="child_id", owns=("letter",))
 def thread(child_id: int):
     child = people.child(child_id)
     conversation = queries.find_conversation(child_id, current_user.id)
     form = MessageForm()
     if current_user.role is not Role.CHILD:
         del form.feels_unsafe
-    if request.method == "GET" and request.args.get("letter"):
+    # "I have a question" on a letter: the message is linked to that letter (checked by
+    # the access rule to be this child's).
+    letter_id = parse_id(request.values.get("letter"))
+    if request.method == "GET" and letter_id:
         form.body.data = _("I have a question about my letter: ")
     status = 200
     if form.validate_on_submit():
         feels_unsafe = bool(getattr(form, "feels_unsafe", None) and form.feels_unsafe.data)
-        # A child who may be unsafe is never held back by the limit.
-        if (not feels_unsafe and not find_entries(form.body.data)
-                and not within_limit(SEND_LIMIT, _sender_key())):
+        if not limits.may_send(limits.MESSAGES, form.body.data, feels_unsafe=feels_unsafe):
             status = _too_many(form)
         else:
-            sent = _send(child, conversation, form, feels_unsafe)
+            sent = _send(child, conversation, form, feels_unsafe, letter_id)
             if sent is not None:
                 if sent.raised_flags and current_user.role is Role.CHILD:
                     return redirect(url_for("safety.told"))
@@ -70,20 +61,24 @@ def thread(child_id: int):
     if conversation is not None and not form.errors:
         operations.mark_read(conversation, current_user)
         db.session().commit()
+    shown = queries.messages_in(conversation.id) if conversation else []
+    mine = [m for m in shown if m.author_id == current_user.id]
+    read = receipts.for_messages(child.id, conversation.id, mine) if conversation else {}
     return render_template("messages/thread.html", child=child, conversation=conversation,
-                           messages=queries.messages_in(conversation.id) if conversation else [],
-                           form=form), status
+                           messages=shown, receipts=read, form=form,
+                           letter_id=letter_id), status
 
 
-def _send(child, conversation, form, feels_unsafe: bool):
+def _send(child, conversation, form, feels_unsafe: bool, letter_id: int | None):
     conversation = conversation or operations.conversation_for(child, current_user)
     upload = form.attachment.data
     try:
         return operations.send(conversation, current_user, form.body.data,
                                language=current_locale().code, feels_unsafe=feels_unsafe,
-                               attachment=upload.read() if upload else None)
-    except pipeline.UploadRefused as refused:
-        form.attachment.errors.append(str(refused.message))
+                               attachment=upload.read() if upload else None,
+                               letter_id=letter_id)
+    except keeping.PROBLEMS as problem:
+        form.attachment.errors.append(keeping.upload_problem(problem))
         return None
 
 
@@ -100,16 +95,15 @@ def conversation(conversation_id: int):
     form = ReplyForm()
     status = 200
     if form.validate_on_submit():
-        if not within_limit(SEND_LIMIT, _sender_key()):
+        if not limits.may_send(limits.MESSAGES):
             status = _too_many(form)
         else:
             operations.send(item, current_user, form.body.data, language=current_locale().code)
             flash(_("Your reply is sent."))
             return redirect(url_for(".conversation", conversation_id=conversation_id))
     operations.mark_read(item, current_user)
-    audit.record("staff.viewed_messages", actor_id=current_user.id, child_id=item.child_id,
-                 subject=f"conversation:{item.id}")
-    db.session().commit()
+    audit.staff_viewed("staff.viewed_messages", child_id=item.child_id,
+                       subject=f"conversation:{item.id}")
     return render_template("messages/conversation.html", item=item, form=form,
                            messages=queries.messages_in(item.id),
                            flagged=queries.flagged_message_ids(item.id),
@@ -122,10 +116,8 @@ def attachment(conversation_id: int, message_id: int):
     message = next((m for m in queries.messages_in(conversation_id) if m.id == message_id), None)
     if message is None or message.file is None:
         abort(404)
-    if current_user.is_staff:
-        audit.record("staff.viewed_file", actor_id=current_user.id,
-                     child_id=message.conversation.child_id, subject=f"message:{message.id}")
-        db.session().commit()
+    audit.staff_viewed("staff.viewed_file", child_id=message.conversation.child_id,
+                       subject=f"message:{message.id}")
     store = app_store()
     return send_stored(store, message.file.name, message.file.content_type)
 
@@ -146,11 +138,14 @@ def profile():
     form = ProfileForm(obj=existing)
     if form.validate_on_submit():
         upload = form.photo.data
+        if upload and not limits.may_send(limits.UPLOADS):
+            form.photo.errors.append(str(limits.TOO_MANY))
+            return render_template("messages/profile.html", form=form, profile=existing), 429
         try:
             operations.save_profile(current_user, form.about.data, form.working_hours.data,
                                     upload.read() if upload else None)
-        except pipeline.UploadRefused as refused:
-            form.photo.errors.append(str(refused.message))
+        except keeping.PROBLEMS as problem:
+            form.photo.errors.append(keeping.upload_problem(problem))
         else:
             flash(_("Your page is saved. This is how children see it."))
             return redirect(url_for(".isro_page", account_id=current_user.id))

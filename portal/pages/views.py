@@ -6,7 +6,7 @@ from datetime import date
 from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_login import current_user
 
-from portal import access, audit, clock, db
+from portal import access, audit, clock
 from portal.accounts import queries as people
 from portal.accounts.forms import EmptyForm
 from portal.accounts.models import Role
@@ -27,7 +27,7 @@ def home():
         return redirect(url_for("casework.caseload"))
     children = people.children_for(current_user)
     upcoming = reviews.next_reviews(c.id for c in children)
-    context = {"children": children, "upcoming": upcoming, "today": date.today(),
+    context = {"children": children, "upcoming": upcoming, "today": clock.today(),
                "review_status": reviews.status}
     context["unread"] = conversations.unread_count(current_user)
     if role is Role.CHILD:
@@ -52,9 +52,7 @@ def child(child_id: int):
     record = people.child(child_id)
     if record is None:
         abort(404)
-    audit.record("staff.viewed_child", actor_id=current_user.id, child_id=child_id,
-                 subject="pages.child")
-    db.session().commit()
+    audit.staff_viewed("staff.viewed_child", child_id=child_id, subject="pages.child")
     upcoming = reviews.next_reviews([child_id]).get(child_id)
     allocate = None
     if current_user.role is Role.MANAGER:
@@ -66,6 +64,8 @@ def child(child_id: int):
         timeline=timeline, upcoming=upcoming, allocate=allocate,
         challenges=[t.item for t in timeline if t.kind == "challenge"],
         flags=conversations.flags_of(child_id), now=clock.now(),
+        letters=(letters := reviews.letters_by_review(child_id)),
+        questions=conversations.questions_about([letter.id for letter in letters.values()]),
         links=people.current_links(child_id), today=date.today(), form=EmptyForm(),
         review_status=reviews.status,
     )

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import case, extract, func, select
 
-from portal import db
+from portal import clock, db
 from portal.accounts.models import Account, Child
 from portal.casework.models import Challenge
 from portal.consultations.models import Submission
@@ -73,7 +73,7 @@ def participation(start: date, end: date) -> Table:
 
 
 def letters_on_time(start: date, end: date, today: date | None = None) -> Table:
-    today = today or date.today()
+    today = today or clock.today()
     found = db.session().execute(
         select(Letter.deadline_on, Letter.first_published_at).join(Review)
         .where(Review.held_on >= start, Review.held_on <= end)).all()

@@ -98,7 +98,13 @@ def read(stream: TextIO) -> list[Row]:
 
 def import_reviews(stream: TextIO) -> int:
     """Check every line, then add the reviews (and any unknown children) in one transaction."""
-    rows = read(stream)
+    count = add_reviews(read(stream))
+    db.session().commit()
+    return count
+
+
+def add_reviews(rows: list[Row]) -> int:
+    """Add the reviews ``read`` found (and any unknown children); the caller commits."""
     session = db.session()
     references = {r.reference for r in rows}
     children = {c.reference: c for c in session.scalars(
@@ -119,5 +125,4 @@ def import_reviews(stream: TextIO) -> int:
                            participation_code=row.code,
                            kind=timescales.review_kind(len(held_before))))
         session.flush()
-    session.commit()
     return len(rows)

@@ -5,7 +5,7 @@ from datetime import date, datetime
 
 from sqlalchemy.orm.exc import StaleDataError
 
-from portal import audit, db
+from portal import audit, clock, db
 from portal.accounts.models import Account, Child, Role
 from portal.db import utcnow
 from portal.reviews import participation, queries, timescales
@@ -21,6 +21,10 @@ class StaleLetter(Exception):
 
 class InvalidCode(ValueError):
     """A participation code the government return would refuse."""
+
+
+class NotHeldYet(ValueError):
+    """A review recorded as held on a day still to come."""
 
 
 def add_review(child: Child, due_on: date, *, scheduled_for: datetime | None = None,
@@ -71,6 +75,8 @@ def suggested_code(review: Review, child_attended: bool | None) -> str:
 def record(review: Review, by: Account, *, held_on: date, child_attended: bool,
            attended: str, code: str) -> Letter:
     """Record the meeting and its code; open the letter and book the next review's due date."""
+    if held_on > clock.today():
+        raise NotHeldYet(held_on)
     problem = participation.code_problem(code, review.child.date_of_birth, held_on)
     if problem:
         raise InvalidCode(problem)

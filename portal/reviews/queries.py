@@ -5,8 +5,9 @@ from collections.abc import Iterable
 from datetime import date
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
-from portal import access, db
+from portal import access, clock, db
 from portal.accounts.models import Account, Role
 from portal.reviews.models import Letter, LetterVersion, Review
 
@@ -43,7 +44,7 @@ def status(review: Review | None, today: date | None = None) -> str:
     for a held review, 'held-on-time' or 'held-late'."""
     if review is None:
         return "none"
-    today = today or date.today()
+    today = today or clock.today()
     if review.held_on:
         return "held-on-time" if review.held_on <= review.due_on else "held-late"
     return due_status(review.due_on, today)
@@ -104,3 +105,20 @@ def may_see_letter(account: Account, letter_id: int) -> bool:
     if found.first_published_at is None:
         return False
     return role is Role.CHILD or (role is Role.CARER and found.shared_with_carer)
+
+
+def is_childs_review(child_id: int, review_id: int) -> bool:
+    found = review(review_id)
+    return found is not None and found.child_id == child_id
+
+
+def is_childs_letter(child_id: int, letter_id: int) -> bool:
+    found = letter(letter_id)
+    return found is not None and found.child_id == child_id
+
+
+def letters_by_review(child_id: int) -> dict[int, Letter]:
+    """The child's letters, by review id, with their published versions."""
+    return {letter.review_id: letter for letter in db.session().scalars(
+        select(Letter).where(Letter.child_id == child_id)
+        .options(selectinload(Letter.versions)))}

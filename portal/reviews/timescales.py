@@ -61,5 +61,7 @@ def minutes_due(held_on: date) -> date:
 
 def days_late(due: date, done: date | None, today: date | None = None) -> int:
     """Days past the due date (0 when on time); for something not yet done, as of today."""
-    reference = done or today or date.today()
+    from portal import clock
+
+    reference = done or today or clock.today()
     return max(0, (reference - due).days)

@@ -8,10 +8,13 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal import access, audit, db
+from portal import access, audit, clock, db
 from portal.accounts import queries as people
 from portal.accounts.models import Role
 from portal.i18n import RequestLocale, current_locale
+from portal.media import pipeline
+from portal.messages import queries as conversations
+from portal.numbers import parse_int
 from portal.reviews import operations, participation, queries, timescales
 from portal.reviews.forms import PlansForm, RecordForm, ScheduleForm, letter_form_class
 from portal.reviews.letters import SECTIONS, reading_age
@@ -19,6 +22,8 @@ from portal.reviews.letters import SECTIONS, reading_age
 bp = Blueprint("reviews", __name__)
 access.register_subject("review_id", queries.may_see_review)
 access.register_subject("letter_id", queries.may_see_letter)
+access.register_owned("review", queries.is_childs_review)
+access.register_owned("letter", queries.is_childs_letter)
 STAFF = (Role.ISRO, Role.MANAGER)
 READERS = (Role.CHILD, Role.CARER, Role.ISRO, Role.MANAGER)
 # Tagged PDF, so screen readers can follow the letter's headings and reading order.
@@ -39,6 +44,7 @@ def _london(day, hhmm: str) -> datetime | None:
 @access.allow(*STAFF, child="child_id")
 def schedule(child_id: int):
     child = people.child(child_id)
+    audit.staff_viewed("staff.viewed_schedule", child_id=child_id, subject="schedule")
     kind, due = operations.next_due(child)
     upcoming = queries.next_reviews([child_id]).get(child_id)
     form = ScheduleForm(obj=upcoming) if request.method == "GET" and upcoming else ScheduleForm()
@@ -47,10 +53,17 @@ def schedule(child_id: int):
 
         local = to_user_timezone(upcoming.scheduled_for)
         form.day.data, form.time.data = local.date(), local.strftime("%H:%M")
+    not_working_day = None
     if form.validate_on_submit():
         when = _london(form.day.data, form.time.data)
         if when is None:
             form.time.errors.append(_("Enter the time, for example 14:30"))
+        elif form.day.data < clock.today():
+            form.day.errors.append(_("Choose a day from today on. To record a review that "
+                                     "has happened, use “Record” on the child's page"))
+        elif (not timescales.is_working_day(form.day.data)
+              and request.form.get("confirm") != form.day.data.isoformat()):
+            not_working_day = form.day.data  # asked once: book it anyway?
         else:
             operations.schedule(child, current_user, scheduled_for=when, place=form.place.data,
                                 invited=form.invited.data,
@@ -58,19 +71,26 @@ def schedule(child_id: int):
             db.session().commit()
             flash(_("The review is booked."))
             return redirect(url_for("pages.child", child_id=child_id))
-    due_on = upcoming.due_on if upcoming else due
-    return render_template("reviews/schedule.html", form=form, child=child,
-                           kind=upcoming.kind if upcoming and upcoming.kind else kind,
-                           due_on=due_on, days_late=timescales.days_late(due_on, None))
+    # One source for the statutory date: reg. 33, from the reviews held so far.
+    held = [r.held_on for r in queries.reviews_of(child_id) if r.held_on]
+    return render_template("reviews/schedule.html", form=form, child=child, kind=kind,
+                           due_on=due, last_held=max(held, default=None),
+                           looked_after_since=child.looked_after_since,
+                           days_late=timescales.days_late(due, None, clock.today()),
+                           not_working_day=not_working_day,
+                           bank_holiday=not_working_day and not_working_day.weekday() < 5)
 
 
 @bp.route("/reviews/<int:review_id>/record", methods=["GET", "POST"])
 @access.allow(*STAFF, subject="review_id")
 def record(review_id: int):
     review = queries.review(review_id)
+    audit.staff_viewed("staff.viewed_review", child_id=review.child_id,
+                       subject=f"review:{review.id}")
     form = RecordForm(obj=review)
     if request.method == "GET":
-        form.held_on.data = review.held_on or review.day
+        # A booked meeting still to come is not pre-filled as "held".
+        form.held_on.data = review.held_on or min(review.day, clock.today())
         if review.child_attended is not None:
             form.child_attended.data = "yes" if review.child_attended else "no"
     attended = form.child_attended.data == "yes" if form.child_attended.data else None
@@ -84,6 +104,9 @@ def record(review_id: int):
                               attended=form.attended.data, code=form.code.data)
         except operations.InvalidCode as problem:
             form.code.errors.append(str(problem))
+        except operations.NotHeldYet:
+            form.held_on.errors.append(_("A review cannot be recorded as held on a day that "
+                                         "has not come yet"))
         else:
             db.session().commit()
             flash(_("The review is recorded."))
@@ -96,6 +119,8 @@ def record(review_id: int):
 @access.allow(*STAFF, subject="review_id")
 def plans(review_id: int):
     review = queries.review(review_id)
+    audit.staff_viewed("staff.viewed_plans", child_id=review.child_id,
+                       subject=f"review:{review.id}")
     form = PlansForm()
     if request.method == "GET":
         form.plans.data = "\n".join(p.text for p in review.plans)
@@ -141,7 +166,7 @@ def letter(review_id: int):
         try:
             operations.save_letter(item, current_user, sections=sections, actions=actions,
                                    shared_with_carer=form.shared_with_carer.data,
-                                   lock_version=int(form.lock_version.data or 0))
+                                   lock_version=parse_int(form.lock_version.data) or 0)
         except operations.StaleLetter:
             stale = True
             item = queries.letter_for(review_id)
@@ -161,7 +186,10 @@ def letter(review_id: int):
     language = item.child.language or "en"
     ages = {key: reading_age(getattr(form, key).data or "", language) for key, _l in SECTIONS}
     whole = reading_age(" ".join(getattr(form, key).data or "" for key, _l in SECTIONS), language)
+    audit.staff_viewed("staff.viewed_letter_editor", child_id=item.child_id,
+                       subject=f"letter:{item.id}")
     return render_template("reviews/letter_edit.html", form=form, letter=item, review=review,
+                           questions=conversations.questions_about([item.id]),
                            stale=stale, ages=ages, whole=whole, sections=SECTIONS,
                            child_age=item.child.age_on(review.day))
 
@@ -182,12 +210,10 @@ def read(letter_id: int):
     if current_user.role is Role.CHILD:
         operations.mark_seen(version)
         db.session().commit()
-    elif current_user.is_staff:
-        audit.record("staff.viewed_letter", actor_id=current_user.id, child_id=item.child_id,
-                     subject=f"letter:{item.id}")
-        db.session().commit()
+    audit.staff_viewed("staff.viewed_letter", child_id=item.child_id, subject=f"letter:{item.id}")
     return render_template("reviews/letter_read.html", letter=item, version=version,
-                           draft=False, **_reader_context(item))
+                           draft=False, questions=conversations.questions_about([item.id]),
+                           **_reader_context(item))
 
 
 @bp.route("/letters/<int:letter_id>/understood", methods=["POST"])
@@ -203,6 +229,8 @@ def understood(letter_id: int):
 @access.allow(*READERS, subject="letter_id")
 def pdf(letter_id: int):
     item = queries.letter(letter_id)
+    audit.staff_viewed("staff.viewed_letter_pdf", child_id=item.child_id,
+                       subject=f"letter:{item.id}")
     version = item.latest
     if version is None:
         abort(404)
@@ -211,6 +239,8 @@ def pdf(letter_id: int):
         html = render_template("reviews/letter_pdf.html", letter=item, version=version,
                                locale=RequestLocale.for_code(language), **_reader_context(item))
     from weasyprint import HTML
+
+    pipeline.refuse_cut_off_pictures()  # importing WeasyPrint told Pillow to patch them up
 
     document = HTML(string=html, base_url=request.url_root).write_pdf(**PDF_OPTIONS)
     return Response(document, mimetype="application/pdf", headers={

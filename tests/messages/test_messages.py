@@ -144,7 +144,7 @@ def test_sending_is_throttled_with_a_friendly_page(app, people):
     response = _write(kid, people["child"].id, "one too many")
     assert response.status_code == 429
     page = response.get_data(as_text=True)
-    assert "sent a lot of messages in a short time" in page
+    assert "You have sent a lot in a short time" in page
     assert "one too many</textarea>" in page  # what the child typed is still there
 
 

@@ -28,6 +28,7 @@ SECTIONS = ("safe", "physical", "sexual", "neglect", "fear", "run", "self-harm",
     ("Tôi bị đánh", "toi bi danh"),
     ("Më rrahën çdo ditë", "me rrahen cdo dite"),
     ("ሐሰት፡ሠርቶ።", "ሀሰት ሰርቶ"),
+    ("ኣይፈቕዱለይን ዓዲ", "አይፈቅዱለይን አዲ"),
     ("I am sad 😢💔 help", "i am sad help"),
 ])
 def test_normalising_forgives_how_children_type(written, plain):

@@ -28,6 +28,7 @@ def crawl(client, start=ALWAYS, *, headers=None) -> dict[str, str]:
         assert response.status_code == 200, f"{path} answered {response.status_code}"
         if response.mimetype != "text/html":  # pictures, voice notes, letters as PDF
             assert response.mimetype.startswith(("image/", "audio/", "application/pdf",
+                                                 "application/zip",
                                                  "text/csv")), path
             continue
         assert response.mimetype == "text/html", path

@@ -6,6 +6,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,33 +24,55 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def portal_env(config, **extra: str) -> dict[str, str]:
+    """The environment that makes the portal (gunicorn, the flask command) use ``config``'s
+    database and upload folder."""
+    return {**os.environ, "PORTAL_ENV": "development", "PORTAL_SECRET_KEY": config.secret_key,
+            "PORTAL_DATABASE_URL": config.database_url,
+            "PORTAL_UPLOAD_DIR": str(config.upload_dir),
+            "PORTAL_INSTANCE_DIR": str(config.instance_dir),
+            "PORTAL_SIGN_IN_TRIES_PER_ADDRESS": "100000 per minute", **extra}
+
+
 @contextmanager
-def gunicorn(config, *, workers: int = 2, threads: int = 8):
-    """Serve ``config``'s database and upload folder on a free port; yields (url, process)."""
+def gunicorn(config, *, workers: int = 2, threads: int = 8, app: str = "portal:create_app()",
+             env: dict[str, str] | None = None):
+    """Serve ``config``'s database and upload folder on a free port; yields (url, process).
+
+    gunicorn's log goes to a file, not a pipe nobody reads: a pipe would fill with the
+    tracebacks of a failing run and then block the workers writing to it."""
     port = free_port()
-    env = {**os.environ, "PORTAL_ENV": "development", "PORTAL_SECRET_KEY": config.secret_key,
-           "PORTAL_DATABASE_URL": config.database_url, "PORTAL_UPLOAD_DIR": str(config.upload_dir),
-           "PORTAL_INSTANCE_DIR": str(config.instance_dir),
-           "PORTAL_SIGN_IN_TRIES_PER_ADDRESS": "100000 per minute"}
+    log = tempfile.TemporaryFile()
     process = subprocess.Popen(
         [str(GUNICORN), "--workers", str(workers), "--threads", str(threads), "--bind",
-         f"127.0.0.1:{port}", "--timeout", "60", "--graceful-timeout", "2",
-         "portal:create_app()"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+         f"127.0.0.1:{port}", "--timeout", "60", "--graceful-timeout", "2", app],
+        env=portal_env(config, **(env or {})), stdout=subprocess.DEVNULL, stderr=log,
         start_new_session=True)
     url = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(120):  # a busy machine may take a while to start the workers
+        deadline = time.monotonic() + 120  # a busy machine may take a while to start
+        while True:
             try:
                 requests.get(url + "/help", timeout=5)
                 break
             except requests.RequestException:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    log.seek(0)
+                    raise RuntimeError("gunicorn did not start:\n"
+                                       + log.read().decode(errors="replace")[-2000:]) from None
                 time.sleep(0.25)
-        else:
-            raise RuntimeError(process.stderr.read().decode()[-2000:])
         yield url, process
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=20)
+        try:
+            os.killpg(process.pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=20)
+        log.close()
 
 
 def workers_of(process) -> list[int]:
@@ -64,12 +87,12 @@ class Browser:
         self.url, self.http = url, requests.Session()
 
     def token(self, path: str) -> str:
-        return CSRF.search(self.http.get(self.url + path, timeout=30).text).group(1)
+        return CSRF.search(self.http.get(self.url + path, timeout=120).text).group(1)
 
     def sign_in(self, username: str, password: str) -> None:
         response = self.http.post(self.url + "/sign-in", data={
             "csrf_token": self.token("/sign-in"), "username": username, "password": password},
-            allow_redirects=False, timeout=60)
+            allow_redirects=False, timeout=120)
         assert response.status_code == 302, response.status_code
 
     def post(self, path: str, data: dict, files: dict | None = None, page: str | None = None):

@@ -4,7 +4,11 @@ import io
 import os
 import signal
 import socket
+import subprocess
+import sys
+import threading
 import time
+from pathlib import Path
 
 import requests
 from sqlalchemy import func, select
@@ -14,7 +18,9 @@ from portal.consultations.models import Submission
 from portal.media import storage
 from portal.media.models import StoredFile
 from tests.helpers import PASSWORD, png_bytes, post_form, sign_in
-from tests.reliability.server import Browser, gunicorn, workers_of
+from tests.reliability.server import Browser, gunicorn, portal_env, workers_of
+
+FLASK = Path(sys.executable).with_name("flask")
 
 
 def _stored(app):
@@ -44,15 +50,79 @@ def test_a_worker_killed_mid_upload_leaves_no_file_and_no_row(app, make, test_co
             time.sleep(0.5)  # the worker is now reading the upload
             for pid in workers_of(process):
                 os.kill(pid, signal.SIGKILL)
-        for _ in range(60):  # gunicorn starts a new worker, which answers again
-            try:
-                if requests.get(url + "/help", timeout=5).status_code == 200:
-                    break
-            except requests.RequestException:
-                time.sleep(0.5)
-        else:
-            raise AssertionError("no worker came back after the kill")
+        _wait_for_a_worker(url)
     assert _stored(app) == ((0, 0), [])
+
+
+def _wait_for_a_worker(url: str) -> None:
+    for _ in range(60):  # gunicorn starts a new worker, which answers again
+        try:
+            if requests.get(url + "/help", timeout=5).status_code == 200:
+                return
+        except requests.RequestException:
+            time.sleep(0.5)
+    raise AssertionError("no worker came back after the kill")
+
+
+def _sweep(test_config, *options: str) -> str:
+    done = subprocess.run([str(FLASK), "--app", "portal", "sweep-uploads", *options],
+                          env=portal_env(test_config), capture_output=True, text=True,
+                          timeout=120, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout
+
+
+def test_a_worker_killed_between_file_and_commit_leaves_an_orphan_the_sweep_removes(
+        app, make, test_config, tmp_path):
+    """Killed after the upload's files are written and before its rows are committed."""
+    make.child(10, username="orphan10")
+    marker = tmp_path / "paused-before-commit"
+    with gunicorn(test_config, workers=1, threads=1, app="tests.reliability.paused_app:app",
+                  env={"PORTAL_TEST_PAUSE_MARKER": str(marker)}) as (url, _process):
+        browser = Browser(url)
+        browser.sign_in("orphan10", PASSWORD)
+        token = browser.token("/my-say/picture")
+        answered = []
+
+        def upload() -> None:
+            try:
+                answered.append(browser.http.post(
+                    url + "/my-say/picture", data={"csrf_token": token, "visibility": "isro"},
+                    files={"file": ("p.png", png_bytes((800, 600)), "image/png")},
+                    allow_redirects=False, timeout=60).status_code)
+            except requests.RequestException as exc:
+                answered.append(type(exc).__name__)
+
+        sending = threading.Thread(target=upload)
+        sending.start()
+        for _ in range(600):  # the test-only hook says when the worker is about to commit
+            if marker.exists() and marker.read_text():
+                break
+            time.sleep(0.1)
+        else:
+            raise AssertionError("the upload never reached its commit")
+        written = _stored(app)
+        os.kill(int(marker.read_text()), signal.SIGKILL)
+        sending.join(timeout=60)
+        _wait_for_a_worker(url)
+
+    # Expected: the picture and its thumbnail were in the upload folder when the worker
+    # died; no row names them, and the child was never told it was sent.
+    assert written[0] == (0, 0) and len(written[1]) == 2
+    assert answered and answered[0] != 302
+    assert _stored(app) == ((0, 0), written[1])
+
+    # Expected: the sweep lists exactly those two files and deletes nothing...
+    listed = _sweep(test_config)
+    assert "2 orphan file(s)" in listed
+    assert {line.split(" ", 1)[1] for line in listed.splitlines()
+            if line.startswith("orphan ")} == {str(path) for path in written[1]}
+    assert all(path.exists() for path in written[1])
+    # ...and with --delete removes them, after which there is nothing left to find.
+    deleted = _sweep(test_config, "--delete")
+    assert "2 orphan file(s)" in deleted
+    assert _stored(app) == ((0, 0), [])
+    assert "0 orphan file(s)" in _sweep(test_config)
 
 
 def test_a_read_only_or_full_disk_gives_a_clear_message_and_writes_nothing(

@@ -1,11 +1,13 @@
 """A review is booked, held, coded; its plans and letter reach the child."""
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
+from sqlalchemy import select
 
-from portal import db
+from portal import clock, db
 from portal.accounts.models import Role
+from portal.clock import LONDON
 from portal.consultations.models import Submission
 from tests.helpers import post_form, sign_in
 
@@ -25,44 +27,90 @@ def _kid(app, username="sam14"):
     return client
 
 
+MONDAY = datetime(2026, 11, 2, 10, 0, tzinfo=LONDON)
+MEETING = date(2026, 11, 12)  # a Thursday, ten days on
+
+
 def test_book_hold_code_and_publish_then_the_child_reads_and_asks(app, case, signed_in):
-    staff = signed_in(case["isro"])
     child_id = case["child"].id
-    day = date.today() + timedelta(days=10)
-    response = post_form(staff, f"/children/{child_id}/schedule-review", {
-        "day": day.isoformat(), "time": "14:30", "place": "School", "invited": "Jo"})
-    assert response.status_code == 302
-    page = staff.get(f"/children/{child_id}").get_data(as_text=True)
-    review_id = re.search(r'/reviews/(\d+)/record', page).group(1)
-    record = staff.get(f"/reviews/{review_id}/record").get_data(as_text=True)
-    assert "Suggested code: PN7" in record  # nothing sent yet
-    response = post_form(staff, f"/reviews/{review_id}/record", {
-        "held_on": day.isoformat(), "child_attended": "yes", "attended": "Sam, Jo",
-        "code": "PN1"})
-    assert response.headers["Location"].endswith(f"/reviews/{review_id}/plans")
-    post_form(staff, f"/reviews/{review_id}/plans", {"plans": "Stay at Oak School\nSee mum"})
-    kid = _kid(app)
-    letters = kid.get("/my-letters").get_data(as_text=True)
-    assert "Stay at Oak School" in letters and "See mum" in letters
-    response = post_form(staff, f"/reviews/{review_id}/letter", {
-        "told_me": "You told me you want to stay at your school.", "decided": "You will stay.",
-        "who_1": "Priya", "what_1": "Ask about football club", "by_1": day.isoformat(),
-        "lock_version": "1", "action": "publish"})
-    assert response.status_code == 302
-    letters = kid.get("/my-letters").get_data(as_text=True)
-    letter_url = re.search(r'href="(/letters/\d+)"', letters).group(1)
-    assert "New" in letters
-    page = kid.get(letter_url).get_data(as_text=True)
-    assert "Dear Sam," in page and "You told me you want to stay" in page
-    assert "Ask about football club" in page
-    post_form(kid, letter_url + "/understood", {}, page=letter_url)
-    assert "You said you understand" in kid.get(letter_url).get_data(as_text=True)
-    question = re.search(r'href="(/messages/about/\d+\?letter=\d+)"', page).group(1)
-    assert "I have a question about my letter" in kid.get(question).get_data(as_text=True)
-    post_form(kid, question, {"body": "I have a question about my letter: what is a club?"},
-              content_type="multipart/form-data")
-    assert "what is a club?" in staff.get("/inbox").get_data(as_text=True) or \
-        "1 new" in staff.get("/inbox").get_data(as_text=True)
+    with clock.fixed(MONDAY):
+        staff = signed_in(case["isro"])
+        response = post_form(staff, f"/children/{child_id}/schedule-review", {
+            "day": MEETING.isoformat(), "time": "14:30", "place": "School", "invited": "Jo"})
+        assert response.status_code == 302
+        page = staff.get(f"/children/{child_id}").get_data(as_text=True)
+        review_id = re.search(r'/reviews/(\d+)/record', page).group(1)
+        # Before the day, the meeting cannot be recorded as held.
+        early = post_form(staff, f"/reviews/{review_id}/record", {
+            "held_on": MEETING.isoformat(), "child_attended": "yes", "code": "PN1"})
+        assert early.status_code == 200
+        assert "has not come yet" in early.get_data(as_text=True)
+    with clock.fixed(datetime.combine(MEETING, time(16, 0), tzinfo=LONDON)):
+        staff = signed_in(case["isro"])
+        record = staff.get(f"/reviews/{review_id}/record").get_data(as_text=True)
+        assert "Suggested code: PN7" in record  # nothing sent yet
+        assert f'value="{MEETING.isoformat()}"' in record
+        response = post_form(staff, f"/reviews/{review_id}/record", {
+            "held_on": MEETING.isoformat(), "child_attended": "yes", "attended": "Sam, Jo",
+            "code": "PN1"})
+        assert response.headers["Location"].endswith(f"/reviews/{review_id}/plans")
+        post_form(staff, f"/reviews/{review_id}/plans", {"plans": "Stay at Oak School\nSee mum"})
+        kid = _kid(app)
+        letters = kid.get("/my-letters").get_data(as_text=True)
+        assert "Stay at Oak School" in letters and "See mum" in letters
+        response = post_form(staff, f"/reviews/{review_id}/letter", {
+            "told_me": "You told me you want to stay at your school.", "decided": "You will stay.",
+            "who_1": "Priya", "what_1": "Ask about football club", "by_1": "2026-12-12",
+            "lock_version": "1", "action": "publish"})
+        assert response.status_code == 302
+        letters = kid.get("/my-letters").get_data(as_text=True)
+        letter_url = re.search(r'href="(/letters/\d+)"', letters).group(1)
+        assert "New" in letters
+        page = kid.get(letter_url).get_data(as_text=True)
+        assert "Dear Sam," in page and "You told me you want to stay" in page
+        assert "Ask about football club" in page
+        post_form(kid, letter_url + "/understood", {}, page=letter_url)
+        assert "You said you understand" in kid.get(letter_url).get_data(as_text=True)
+        question = re.search(r'href="(/messages/about/\d+\?letter=\d+)"', page).group(1)
+        assert "I have a question about my letter" in kid.get(question).get_data(as_text=True)
+        post_form(kid, question, {"body": "I have a question about my letter: what is a club?"},
+                  content_type="multipart/form-data")
+        # The ISRO sees both answers, on the child's page and on the letter.
+        for path in (f"/children/{child_id}", letter_url, f"/reviews/{review_id}/letter"):
+            shown = staff.get(path).get_data(as_text=True)
+            assert "Said they understand it, 12 Nov 2026" in shown, path
+            assert "Question, 12 Nov" in shown, path
+        link = re.search(r'href="(/conversations/\d+)#message-(\d+)"', shown)
+        conversation = staff.get(link.group(1)).get_data(as_text=True)
+        assert f'id="message-{link.group(2)}"' in conversation and "what is a club?" in conversation
+    with app.app_context():
+        from portal.messages.models import Message
+
+        asked = db.session().scalars(select(Message)).one()
+        assert asked.letter_id == int(letter_url.rsplit("/", 1)[1])
+
+
+def test_booking_on_a_weekend_or_bank_holiday_asks_first(app, case, signed_in):
+    child_id = case["child"].id
+    with clock.fixed(MONDAY):
+        staff = signed_in(case["isro"])
+        url = f"/children/{child_id}/schedule-review"
+        for day, says in ((date(2026, 11, 7), "is at the weekend"),
+                          (date(2026, 12, 25), "is a bank holiday")):
+            warned = post_form(staff, url, {"day": day.isoformat(), "time": "10:00"})
+            assert warned.status_code == 200 and says in warned.get_data(as_text=True)
+        booked = post_form(staff, url, {"day": "2026-12-25", "time": "10:00",
+                                        "confirm": "2026-12-25"})
+        assert booked.status_code == 302
+        past = post_form(staff, url, {"day": "2026-10-30", "time": "10:00"})
+        assert "Choose a day from today on" in past.get_data(as_text=True)
+
+
+def test_a_child_never_sees_a_past_date_as_their_next_review(app, case, make):
+    make.held_review(case["child"], days_ago=200)  # the second is due 3 months on: overdue
+    page = _kid(app).get("/").get_data(as_text=True)
+    assert "Your review is late. Your ISRO will be in touch soon" in page
+    assert "Your next review will be by" not in page
 
 
 def test_the_next_review_is_due_six_months_after_a_later_one(app, case, make):

@@ -1,0 +1,1 @@
+"""The audit trail's screens for managers: events, their CSV, the week's unusual patterns."""
