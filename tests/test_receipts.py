@@ -32,7 +32,8 @@ def test_a_poem_is_not_read_until_the_isro_opens_it_then_says_who_and_when(
         app, people, signed_in):
     with clock.fixed(TUESDAY):
         kid = _child(app)
-        post_form(kid, "/my-say/poem", {"text": "My week\nwas long", "visibility": "isro_and_carer"})
+        post_form(kid, "/my-say/poem",
+                  {"text": "My week\nwas long", "visibility": "isro_and_carer"})
         things = kid.get("/my-things").get_data(as_text=True)
         assert "Your ISRO has not read it yet" in things and "read this on" not in things
         thing_id = re.search(r'href="/things/(\d+)"', things).group(1)
