@@ -301,8 +301,10 @@ def test_a_manager_previews_then_imports_on_the_web(app, team, signed_in):
         assert len(_kept_files(app)) == 1  # on the server, not in the cookie
         cookie = manager.get_cookie("mysay_session").value
         kept = app.session_interface.get_signing_serializer(app).loads(cookie)
-        assert set(kept["children_import"]) == {"name", "by"}
-        assert _kept_files(app)[0].name == kept["children_import"]["name"] + ".csv"
+        # Only a random name, who uploaded it and the file's own name: not its contents.
+        assert set(kept["children_import"]) == {"name", "by", "files"}
+        assert kept["children_import"]["files"] == ["children.csv"]
+        assert _kept_files(app)[0].name == kept["children_import"]["name"] + ".0.csv"
         done = post_form(manager, "/children/import/apply", {}, page="/children/import")
         assert done.status_code == 302 and done.headers["Location"].endswith("/caseload")
         assert "Imported: 40 added, 0 changed, 1 ceased" in manager.get("/caseload").get_data(
