@@ -92,10 +92,12 @@ def _register_blueprints(app: Flask) -> None:
     from portal.messages.safety_views import bp as safety
     from portal.messages.views import bp as messages
     from portal.pages.views import bp as pages
+    from portal.reports.annual_views import bp as annual
     from portal.reports.import_903 import bp as import_903
     from portal.reports.views import bp as reports
     from portal.retention_views import bp as retention
     from portal.reviews.views import bp as reviews
+    from portal.voice.views import bp as voice
 
     app.register_blueprint(pages)
     app.register_blueprint(accounts)
@@ -111,9 +113,11 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(day)
     app.register_blueprint(reports)
     app.register_blueprint(import_903)
+    app.register_blueprint(annual)
     app.register_blueprint(retention)
     app.register_blueprint(exports)
     app.register_blueprint(audit_trail)
+    app.register_blueprint(voice)
 
 
 def _storage_owner() -> str:

@@ -58,6 +58,8 @@ class Config:
     # many minutes of office time a flag may wait for acknowledgement before managers are
     # told; the office hours; the council's emergency duty team for nights and weekends.
     duty_email: str | None = None
+    # The advocacy service's mailbox, told (with the ISRO) when a child asks for an advocate.
+    advocacy_email: str | None = None
     flag_ack_minutes: int = 120
     office_hours: str = "Mon-Fri 09:00-17:00"
     edt_phone: str | None = None
@@ -116,6 +118,7 @@ class Config:
             demo_password=env.get("PORTAL_DEMO_PASSWORD") or None,
             demo_totp_secret=env.get("PORTAL_DEMO_TOTP_SECRET") or None,
             duty_email=env.get("PORTAL_DUTY_EMAIL") or None,
+            advocacy_email=env.get("PORTAL_ADVOCACY_EMAIL") or None,
             flag_ack_minutes=int(env.get("PORTAL_FLAG_ACK_MINUTES", 120)),
             office_hours=env.get("PORTAL_OFFICE_HOURS") or "Mon-Fri 09:00-17:00",
             edt_phone=env.get("PORTAL_EDT_PHONE") or None,

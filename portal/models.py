@@ -7,5 +7,8 @@ from portal.consultations.models import Submission  # noqa: F401
 from portal.db import Base  # noqa: F401
 from portal.media.models import StoredFile  # noqa: F401
 from portal.messages.models import Conversation, Flag, FlagNotice, IsroProfile, Message  # noqa: F401
+from portal.reports.plan import ActionRow, Narrative  # noqa: F401
 from portal.reports.ssda903_models import Episode, UascRecord  # noqa: F401
+from portal.reports.voice import Quote  # noqa: F401
 from portal.reviews.models import AgreedPlan, Letter, LetterVersion, Review  # noqa: F401
+from portal.voice.models import AdvocacyRequest, ReviewFeedback  # noqa: F401

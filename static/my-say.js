@@ -3,13 +3,16 @@
 (function () {
   "use strict";
 
-  /* Character count beside long text boxes. */
+  /* Characters left beside long text boxes: shown only near the limit. */
   document.querySelectorAll("[data-count-for]").forEach(function (note) {
     var box = document.getElementById(note.dataset.countFor);
     var max = Number(box.getAttribute("maxlength"));
     var template = note.textContent;
+    var near = Math.max(50, Math.round(max / 10));
     var update = function () {
-      note.textContent = template.replace(/\d[\d,.\u066c\u00a0]*/, String(Math.max(0, max - box.value.length)));
+      var left = Math.max(0, max - box.value.length);
+      note.hidden = left > near;
+      note.textContent = template.replace(/\d[\d,.\u066c\u00a0]*/, String(left));
     };
     box.addEventListener("input", update);
     update();

@@ -2,12 +2,20 @@
 (function () {
   "use strict";
 
-  /* Leave quickly: replace this page in history so Back does not return to it. */
-  document.querySelectorAll("[data-quick-exit]").forEach(function (link) {
-    link.addEventListener("click", function (event) {
+  /* Leave quickly: end the session on the server (a beacon, which does not wait), then
+     replace this page in history so Back does not return to it. */
+  document.querySelectorAll("[data-quick-exit]").forEach(function (form) {
+    form.addEventListener("submit", function (event) {
       event.preventDefault();
+      var data = new FormData(form);
+      var sent = false;
+      try { sent = navigator.sendBeacon(form.action, data); } catch (e) { sent = false; }
+      if (!sent && window.fetch) {
+        fetch(form.action, { method: "POST", body: data, credentials: "same-origin",
+                             keepalive: true }).catch(function () { /* leaving anyway */ });
+      }
       document.body.textContent = "";
-      window.location.replace(link.href);
+      window.location.replace(form.dataset.to);
     });
   });
 

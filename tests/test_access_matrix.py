@@ -46,6 +46,7 @@ ACCESS: dict[str, tuple[str | set[Role], bool]] = {
     "accounts.change_password": (SIGNED_IN, False),
     "accounts.keep_alive": (SIGNED_IN, False),
     "accounts.sign_out": (SIGNED_IN, False),
+    "accounts.leave_quickly": (PUBLIC, False),  # "Leave this site quickly" ends the session
     "two_step.two_step": ({CARER, ADVOCATE}, False),  # staff always have a second step
     "accounts.sign_in_card": (STAFF, ABOUT_A_CHILD),
     # Pages
@@ -116,6 +117,7 @@ ACCESS: dict[str, tuple[str | set[Role], bool]] = {
     "casework.new_person": ({MANAGER}, False),
     "casework.change_person": ({MANAGER}, False),
     "casework.reset_second_factor": ({MANAGER}, False),
+    "casework.set_fte": ({MANAGER}, False),
     # The ISRO's day: what is new, the next eight weeks of reviews
     "day.new": (STAFF, False),
     "day.mark_read": (STAFF, False),
@@ -136,6 +138,15 @@ ACCESS: dict[str, tuple[str | set[Role], bool]] = {
     "reports.return_903_csv": ({MANAGER}, False),
     "import_903.upload": ({MANAGER}, False),
     "import_903.confirm": ({MANAGER}, False),
+    "annual.document": ({MANAGER}, False),
+    "annual.pdf": ({MANAGER}, False),
+    "annual.csv_table": ({MANAGER}, False),
+    "annual.narrative": ({MANAGER}, False),
+    "annual.action_plan": ({MANAGER}, False),
+    "annual.remove_action": ({MANAGER}, False),
+    "annual.carry": ({MANAGER}, False),
+    "annual.quotes": ({MANAGER}, False),
+    "annual.change_quote": ({MANAGER}, False),
     # Retention: the schedule and what the next run would delete
     "retention.index": ({MANAGER}, False),
     # The audit trail
@@ -143,6 +154,10 @@ ACCESS: dict[str, tuple[str | set[Role], bool]] = {
     "audit_trail.filter_events": ({MANAGER}, False),
     "audit_trail.csv_file": ({MANAGER}, False),
     "audit_trail.patterns": ({MANAGER}, False),
+    # "How was my review?" and "I want an advocate"
+    "voice.review_feedback": ({CHILD}, False),
+    "voice.ask_advocate": ({CHILD}, False),
+    "voice.advocate_requests": (STAFF, ABOUT_A_CHILD),
 }
 
 ANSWERS = {200, 204, 302, 400, 404}  # 404 here: nothing there for this person
@@ -263,7 +278,7 @@ def test_access_matrix(app, world, role):
         if has_right:
             with_a_right.add(rule.endpoint)
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
-            if rule.endpoint == "accounts.sign_out":
+            if rule.endpoint in ("accounts.sign_out", "accounts.leave_quickly"):
                 continue  # checked below: it would end this client's session
             if method == "GET":
                 response = client.get(url)

@@ -28,6 +28,7 @@ READS = {
     "reviews.letter": ("/reviews/{review}/letter", "staff.viewed_letter_editor"),
     "reviews.read": ("/letters/{letter}", "staff.viewed_letter"),
     "reviews.pdf": ("/letters/{letter}/letter.pdf", "staff.viewed_letter_pdf"),
+    "voice.advocate_requests": ("/children/{sam}/advocate-requests", "staff.viewed_advocacy"),
 }
 # Staff pages about one child that only a manager may open (walked as manager.demo).
 MANAGER_READS = {
@@ -37,6 +38,8 @@ MANAGER_READS = {
 LISTS = {
     "reports.return_903": ("/reports/903", "staff.viewed_903"),
     "reports.return_903_csv": ("/reports/903/2025/Reviews.csv", "staff.exported_903"),
+    "annual.document": ("/reports/annual", "staff.viewed_annual_report"),
+    "annual.quotes": ("/reports/annual/quotes", "staff.viewed_quotes"),
     "safety.safety": ("/safety", "staff.viewed_flags"),
     "audit_trail.csv_file": ("/audit.csv", "staff.exported_audit"),
 }

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
+from decimal import Decimal
 
-from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Integer, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.crypto import Encrypted
@@ -48,6 +49,8 @@ class Account(Base):
     totp_last_step: Mapped[int | None] = mapped_column(Integer)
     language: Mapped[str | None] = mapped_column(String(16))
     settings: Mapped[dict] = mapped_column(JSON, default=dict)
+    # Staff: full-time equivalent (1.0, 0.6), set by a manager, for caseload per FTE.
+    fte: Mapped[Decimal | None] = mapped_column(Numeric(3, 2))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     child: Mapped[Child | None] = relationship(

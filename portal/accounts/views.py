@@ -35,7 +35,7 @@ from portal.accounts.forms import (
 from portal.accounts.models import Account, Child, Role, SessionStage
 from portal.accounts.throttle import throttle
 from portal.i18n import current_locale, language_choices, supported
-from portal.security import limiter
+from portal.security import csrf, limiter
 
 bp = Blueprint("accounts", __name__)
 
@@ -188,6 +188,32 @@ def sign_out():
         session["settings"] = settings
     flash(_("You have signed out."))
     return redirect(url_for("accounts.sign_in"))
+
+
+# Where "Leave this site quickly" goes: a site anyone might have open.
+NEUTRAL_SITE = "https://www.bbc.co.uk/weather"
+# A page, not a redirect: the pages' CSP (form-action 'self') would block a form's
+# redirect to another site. A refresh at once is a navigation, so it is allowed.
+_LEAVING = ('<!doctype html><html lang="{lang}"><head><meta charset="utf-8">'
+            '<meta http-equiv="refresh" content="0;url={url}"><title>BBC Weather</title></head>'
+            '<body><a href="{url}">BBC Weather</a></body></html>')
+
+
+@bp.route("/leave", methods=["POST"])
+@access.public
+@csrf.exempt  # checked here: a page left open too long must still get the child away
+def leave_quickly():
+    """"Leave this site quickly": end the session on the server, make the browser forget
+    it, and go to a neutral site. A plain form button, or a beacon from portal.js."""
+    if current_user.is_authenticated and EmptyForm().validate_on_submit():
+        operations.sign_out(current_user)
+        db.session().commit()
+    logout_user()
+    session.clear()
+    page = _LEAVING.format(lang=current_locale().language_tag, url=NEUTRAL_SITE)
+    response = current_app.response_class(page, mimetype="text/html")
+    response.headers["Clear-Site-Data"] = '"cookies", "storage"'
+    return response
 
 
 @bp.route("/session/keep-alive", methods=["POST"])

@@ -179,3 +179,25 @@ class ImportChildrenForm(FlaskForm):
 
 class ConfirmImportForm(FlaskForm):
     """Only the CSRF token: the file itself was kept on the server at the first step."""
+
+
+def _fte_number(form, field) -> None:
+    from decimal import Decimal, InvalidOperation
+
+    try:
+        value = Decimal((field.data or "").strip().replace(",", "."))
+    except InvalidOperation:
+        value = None
+    if value is None or not value.is_finite() or not Decimal("0.1") <= value <= 1:
+        raise ValidationError(_l("Enter a number from 0.1 to 1.0, for example 0.6"))
+    field.number = value.quantize(Decimal("0.01"))
+
+
+class FteForm(FlaskForm):
+    """A staff member's full-time equivalent, for caseload per FTE in the annual report."""
+
+    fte = StringField(_l("Full-time equivalent"), description=_l("For example 1.0 or 0.6"),
+                      validators=[DataRequired(_l("Enter the full-time equivalent, for "
+                                                  "example 1.0 or 0.6")), Length(max=8),
+                                  _fte_number],
+                      render_kw={"class": "input-short", "inputmode": "decimal"})

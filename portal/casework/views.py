@@ -29,6 +29,7 @@ from portal.casework.forms import (
     AllocateForm,
     ChallengeForm,
     ContactForm,
+    FteForm,
     NewAccountForm,
     ReasonForm,
 )
@@ -213,9 +214,42 @@ def allocate(child_id: int):
 def people_list():
     role = request.args.get("role") if request.args.get("role") in {r.value for r in Role} \
         else None
-    return render_template("casework/people.html", accounts=queries.people(
-        role, request.args.get("q", "")[:80]), role=role, search=request.args.get("q", ""),
-        form=EmptyForm())
+    return _people_page(role, request.args.get("q", ""), EmptyForm())
+
+
+def _people_page(role: str | None, search: str, form, failed: int | None = None):
+    """The people list; a staff member's FTE form in their row (``failed``: the one whose
+    FTE was refused, shown with what was typed and its message)."""
+    accounts = queries.people(role, search[:80])
+    fte_forms = {account.id: form if account.id == failed else _fte_form(
+        account.id, formdata=None,
+        data={"fte": "" if account.fte is None else f"{account.fte:.2f}"})
+        for account in accounts if account.is_staff}
+    return render_template("casework/people.html", accounts=accounts, role=role,
+                           search=search, form=form, fte_forms=fte_forms)
+
+
+def _fte_form(account_id: int, **kwargs) -> FteForm:
+    # One form per row, so each field's id is the person's; the page's CSRF token is
+    # checked for every POST by CSRFProtect.
+    return FteForm(prefix=f"fte-{account_id}", meta={"csrf": False}, **kwargs)
+
+
+@bp.route("/people/<int:account_id>/fte", methods=["POST"])
+@access.allow(Role.MANAGER)
+def set_fte(account_id: int):
+    account = people.account(account_id)
+    if account is None or not account.is_staff:
+        abort(404)
+    form = _fte_form(account.id)
+    if not form.validate_on_submit():
+        return _people_page(None, "", form, failed=account.id), 400
+    was, account.fte = account.fte, form.fte.number
+    audit.record("account.fte_set", actor_id=current_user.id, subject=f"account:{account.id}",
+                 fte=str(account.fte), was=None if was is None else str(was))
+    db.session().commit()
+    flash(_("The full-time equivalent of %(name)s is saved.", name=account.display_name))
+    return redirect(url_for(".people_list"))
 
 
 @bp.route("/people/new", methods=["GET", "POST"])

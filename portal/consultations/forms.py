@@ -23,15 +23,17 @@ def question_form(question: Question, answer: dict | None) -> FlaskForm:
     choices = [SelectChoice(o.value, o.label) for o in question.options]
     if question.kind in (FACES, CHOICE):
         field = RadioField(question.text, description=question.hint, choices=choices,
-                           validators=[InputRequired(_l("Choose an answer, or press Skip"))])
+                           validators=[InputRequired(_l("Choose an answer, or press “I don't "
+                                                        "want to answer this”"))])
     elif question.kind == MULTI:
         field = CheckboxesField(question.text, description=question.hint, choices=choices,
-                                validators=[InputRequired(_l("Choose at least one, or press "
-                                                             "Skip"))])
+                                validators=[InputRequired(_l("Choose at least one, or press “I "
+                                                             "don't want to answer this”"))])
     else:
         field = TextAreaField(
             question.text, description=question.hint,
-            validators=[InputRequired(_l("Write your answer, or press Skip")),
+            validators=[InputRequired(_l("Write your answer, or press “I don't want to "
+                                         "answer this”")),
                         Length(max=TEXT_LIMIT, message=_l("Please write less than %(max)d "
                                                           "characters", max=TEXT_LIMIT))],
             render_kw={"rows": 5, "maxlength": TEXT_LIMIT, "data-count": TEXT_LIMIT})

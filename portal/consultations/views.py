@@ -1,10 +1,14 @@
 """Before my review: the child's form, pictures, poems and voice notes, and My things."""
 from __future__ import annotations
 
+import textwrap
+from dataclasses import dataclass
+
 from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from portal import access, audit, db, limits, receipts
+from portal import access, audit, clock, db, limits, receipts
 from portal.accounts.models import Role
 from portal.consultations import operations, queries
 from portal.consultations.forms import (
@@ -27,6 +31,21 @@ access.register_subject("submission_id", queries.may_see_id)
 access.register_owned("submission", queries.is_childs)
 CHILD = Role.CHILD
 STAFF_AND_CARERS = (Role.ISRO, Role.MANAGER, Role.CARER)
+# Under this age a child is told "your reviewing officer, Priya", not "your ISRO".
+PLAIN_WORDS_UNDER = 12
+# Hints that name the ISRO, in the words for an under-12 (the others name nobody).
+OFFICER_HINTS = {
+    "chair": _l("Chairing means you help run the meeting. Your reviewing officer, %(name)s, "
+                "will help you."),
+    "not_in_front_of": _l("Tell us what, and in front of whom. Your reviewing officer, "
+                          "%(name)s, will keep it private."),
+}
+TITLES = {"mr", "mrs", "ms", "miss", "mx", "dr"}
+HOUSES = {
+    "worries": _l("House of worries"),
+    "good_things": _l("House of good things"),
+    "dreams": _l("House of dreams"),
+}
 
 
 def _child():
@@ -35,6 +54,55 @@ def _child():
 
 def _draft_or_none() -> Submission | None:
     return queries.draft_form(_child().id)
+
+
+def officer_name(child) -> str | None:
+    """The first name of an under-12's ISRO ("Priya"), to say "your reviewing officer,
+    Priya"; None for an older child (who reads "your ISRO") or one with no ISRO yet."""
+    if child.age_on(clock.today()) >= PLAIN_WORDS_UNDER or child.isro is None:
+        return None
+    name = child.isro.display_name.strip()
+    first = name.split()[0] if name else None
+    # "Ms Patel" stays "Ms Patel": a title is not a first name.
+    return name if first and first.rstrip(".").lower() in TITLES else first
+
+
+@dataclass(frozen=True)
+class House:
+    question: object
+    title: object
+    kind: str  # worries, good_things, dreams: which house is drawn
+    lines: list[str]
+    status: str  # answered, skipped, not_sure
+
+
+def house_lines(text: str) -> list[str]:
+    """The child's words in lines that fit inside a drawn house (Ethiopic letters are
+    about twice as wide as Latin or Arabic ones)."""
+    width = 11 if any("\u1200" <= ch <= "\u139f" for ch in text) else 20
+    return [line for paragraph in text.splitlines()
+            for line in (textwrap.wrap(paragraph, width) or [""])]
+
+
+def _sections(questions, answers: dict):
+    """[(section, questions, houses)] in the order each section first appears; the
+    Three Houses come as houses to draw."""
+    groups: dict[str, list] = {}
+    for q in questions:
+        groups.setdefault(q.section, []).append(q)
+    result = []
+    for section_id, group in groups.items():
+        houses = []
+        for q in group:
+            if q.id in HOUSES:
+                answer = answers.get(q.id) or {}
+                status = answer.get("status") or "skipped"
+                value = answer.get("value") if status == "answered" else None
+                houses.append(House(q, HOUSES[q.id], q.id,
+                                    house_lines(value) if isinstance(value, str) else [],
+                                    status))
+        result.append((SECTIONS[section_id], [q for q in group if q.id not in HOUSES], houses))
+    return result
 
 
 @bp.route("/my-say")
@@ -46,7 +114,8 @@ def start():
                                    operations.suggested_questionnaire(child)]
     return render_template("consultations/start.html", draft=draft, questionnaire=questionnaire,
                            shown=questionnaire.shown(draft.answers if draft else {}),
-                           review_day=operations.review_day(child), form=ChooseFormForm())
+                           review_day=operations.review_day(child), form=ChooseFormForm(),
+                           officer=officer_name(child))
 
 
 @bp.route("/my-say/form/start", methods=["POST"])
@@ -123,6 +192,9 @@ def question(question_id: str):
 def _render_question(draft, questionnaire, q, form, changing: bool):
     shown = questionnaire.shown(draft.answers)
     position = _position(shown, q.id)
+    officer = officer_name(_child())
+    if officer and q.id in OFFICER_HINTS:
+        form.answer.description = OFFICER_HINTS[q.id] % {"name": officer}
     back = (url_for(".check") if changing else
             url_for(".question", question_id=shown[position - 1].id) if position else
             url_for(".start"))
@@ -131,6 +203,7 @@ def _render_question(draft, questionnaire, q, form, changing: bool):
         number=position + 1, total=len(shown), back=back, changing=changing,
         pictures={o.value: o.picture for o in q.options if o.picture},
         offers_not_sure=NOT_SURE not in {o.value for o in q.options} and q.kind != "faces",
+        officer=officer,
     )
 
 
@@ -142,8 +215,9 @@ def check():
         return redirect(url_for(".start"))
     questionnaire = QUESTIONNAIRES[draft.questionnaire]
     return render_template("consultations/check.html", draft=draft,
-                           questions=questionnaire.shown(draft.answers), sections=SECTIONS,
-                           form=ChooseFormForm(), error=request.args.get("error"))
+                           groups=_sections(questionnaire.shown(draft.answers), draft.answers),
+                           form=ChooseFormForm(), error=request.args.get("error"),
+                           officer=officer_name(_child()))
 
 
 @bp.route("/my-say/form/send", methods=["POST"])
@@ -165,7 +239,8 @@ def send_form():
 def sent(submission_id: int):
     flagged = flag_queries.submission_flagged(submission_id)
     return render_template("consultations/sent.html", item=queries.submission(submission_id),
-                           flagged=flagged, when_read=reading.when_read() if flagged else None)
+                           flagged=flagged, when_read=reading.when_read(),
+                           officer=officer_name(_child()))
 
 
 def _upload(kind: Kind, form, template: str):

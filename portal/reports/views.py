@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from portal import access, audit, clock
 from portal.accounts.models import Role
 from portal.numbers import parse_date, parse_int
-from portal.reports import profile, suppress, tables
+from portal.reports import profile, service, suppress, tables
 from portal.reports.forms import SmallNumbersForm
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -34,11 +34,14 @@ def index():
     start, end = _range()
     hide = session.get(HIDE_SMALL, True) is not False
     found = _all_tables(start, end)
+    service_found = service.service_tables(start, end)
     if hide:
         found = [suppress.table(t, fewer=_("fewer than 5"), hidden=_("hidden")) for t in found]
+        service_found = [suppress.table(t, fewer=_("fewer than 5"), hidden=_("hidden"))
+                         for t in service_found]
     return render_template("reports/index.html", tables=found, start=start, end=end,
-                           charts={t.key: _bars(t.chart) for t in found},
-                           small=SmallNumbersForm(hide=hide))
+                           charts={t.key: _bars(t.chart) for t in found + service_found},
+                           small=SmallNumbersForm(hide=hide), service_tables=service_found)
 
 
 def _all_tables(start: date, end: date) -> list[tables.Table]:
@@ -73,7 +76,8 @@ def small_numbers():
 @access.allow(Role.MANAGER)
 def csv_table(key: str):
     start, end = _range()
-    table = next((t for t in _all_tables(start, end) if t.key == key), None)
+    table = next((t for t in _all_tables(start, end) if t.key == key), None) or next(
+        (t for t in service.service_tables(start, end) if t.key == key), None)
     if table is None:
         abort(404)
     table = suppress.table(table)  # whatever the page shows: a file leaves the team

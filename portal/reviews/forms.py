@@ -7,6 +7,14 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from portal.reviews.letters import SECTION_LIMIT, SECTIONS
 from portal.reviews.participation import CODES
 
+# Why a review was held after its due date: asked by the record form, counted in the
+# annual report (reports.service.late_reviews).
+LATE_REASONS = {"social_worker": _l("Change of social worker"),
+                "placement": _l("Change of placement"),
+                "booking_error": _l("Booking error"),
+                "isro": _l("Change of ISRO"),
+                "other": _l("Other")}
+
 
 class ScheduleForm(FlaskForm):
     day = DateField(_l("Date of the meeting"),
@@ -33,6 +41,14 @@ class RecordForm(FlaskForm):
     code = RadioField(_l("Participation code"),
                       choices=[SelectChoice(code, label) for code, label in CODES.items()],
                       validators=[InputRequired(_l("Choose a participation code"))])
+    late_reason = RadioField(_l("Why was the review late?"),
+                             description=_l("Answer only if the review was held after the "
+                                            "day it was due."),
+                             choices=[SelectChoice(k, v) for k, v in LATE_REASONS.items()],
+                             validators=[Optional()])
+    late_note = TextAreaField(_l("What happened"),
+                              description=_l("Needed when the reason is “Other”."),
+                              validators=[Optional(), Length(max=500)], render_kw={"rows": 2})
 
 
 class PlansForm(FlaskForm):

@@ -27,6 +27,9 @@ class Review(Base):
     child_attended: Mapped[bool | None] = mapped_column()
     participation_code: Mapped[str | None] = mapped_column(String(3))
     plans_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Held after its due date: why (reviews.forms.LATE_REASONS), and a note for "other".
+    late_reason: Mapped[str | None] = mapped_column(String(24))
+    late_note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     child: Mapped[Child] = relationship()

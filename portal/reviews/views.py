@@ -97,7 +97,7 @@ def record(review_id: int):
     suggestion = operations.suggested_code(review, attended)
     if request.method == "GET" and not review.participation_code:
         form.code.data = suggestion
-    if form.validate_on_submit():
+    if form.validate_on_submit() and _late_reason_given(form, review):
         try:
             operations.record(review, current_user, held_on=form.held_on.data,
                               child_attended=form.child_attended.data == "yes",
@@ -108,11 +108,34 @@ def record(review_id: int):
             form.held_on.errors.append(_("A review cannot be recorded as held on a day that "
                                          "has not come yet"))
         else:
+            late = _is_late(review.due_on, form.held_on.data)
+            review.late_reason = form.late_reason.data if late else None
+            review.late_note = (form.late_note.data or "").strip() or None \
+                if late and form.late_reason.data == "other" else None
             db.session().commit()
             flash(_("The review is recorded."))
             return redirect(url_for(".plans", review_id=review_id))
     return render_template("reviews/record.html", form=form, review=review,
                            suggestion=suggestion, codes=participation.CODES)
+
+
+def _is_late(due_on, held_on) -> bool:
+    return queries.due_status(due_on, held_on) == "overdue"
+
+
+def _late_reason_given(form: RecordForm, review) -> bool:
+    """A review held after its due date needs a reason ("Other" needs a note). A day still
+    to come is refused by operations.record, with its own message, first."""
+    if form.held_on.data > clock.today() or not _is_late(review.due_on, form.held_on.data):
+        return True
+    if not form.late_reason.data:
+        form.late_reason.errors.append(_("The review was held after the day it was due. "
+                                         "Choose why it was late"))
+        return False
+    if form.late_reason.data == "other" and not (form.late_note.data or "").strip():
+        form.late_note.errors.append(_("Say why the review was late"))
+        return False
+    return True
 
 
 @bp.route("/reviews/<int:review_id>/plans", methods=["GET", "POST"])

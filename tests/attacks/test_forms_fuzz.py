@@ -28,7 +28,9 @@ HOSTILE = st.one_of(
 FIELDS = ("username", "password", "code", "answer", "text", "title", "words", "body",
           "note", "about", "language", "visibility", "day", "time", "held_on", "code",
           "child_attended", "plans", "lock_version", "q_views", "consent", "theme",
-          "stage", "outcome", "raised_on", "on", "how", "isro", "role", "name", "action")
+          "stage", "outcome", "raised_on", "on", "how", "isro", "role", "name", "action",
+          "review", "listened", "understood", "right_people", "comment", "help_with",
+          "request", "late_reason", "late_note", "fte")
 # Route arguments that name a child or one of a child's things.
 CHILDS_IDS = {"child_id", "submission_id", "conversation_id", "message_id", "flag_id",
               "review_id", "letter_id", "challenge_id", "link_id"}
@@ -60,7 +62,8 @@ def _build(rule: UrlRule, ids: dict) -> str:
 
 def _post_routes(app, ids: dict) -> list[str]:
     return [_build(rule, ids) for rule in app.url_map.iter_rules()
-            if "POST" in rule.methods and rule.endpoint != "accounts.sign_out"]
+            if "POST" in rule.methods
+            and rule.endpoint not in ("accounts.sign_out", "accounts.leave_quickly")]
 
 
 def _strangers_routes(app, ids: dict) -> list[tuple[str, str]]:

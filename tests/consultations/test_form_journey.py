@@ -41,7 +41,9 @@ def test_a_seven_year_old_gets_faces_and_sends_a_form(app, isro_and_child, signe
     assert "Great" in check and "Skipped" in check
     response = post_form(client, "/my-say/form/send", {}, page="/my-say/form/check")
     sent = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "Sent to your ISRO" in sent and "Priya Shah" in sent
+    # Under 12: "your reviewing officer, Priya", not "your ISRO" (issue 16).
+    assert "Sent to your reviewing officer, Priya" in sent and "ISRO" not in sent.split(
+        '<main')[1].split('</main>')[0]
     assert "Your carer will not see it" in sent
     staff = signed_in(isro)
     child_page = staff.get(f"/children/{child.id}").get_data(as_text=True)
@@ -95,7 +97,8 @@ def test_nothing_typed_gives_an_error_and_too_much_keeps_the_words(app, isro_and
     empty = _answer(client, "/my-say/form/home_more", {"answer": "", "action": "next"})
     page = empty.get_data(as_text=True)
     assert "<title>Error:" in page
-    assert '<a href="#answer">Write your answer, or press Skip</a>' in page
+    assert re.search(r'<a href="#answer">Write your answer, or press “I don(&#39;|\')t want '
+                     r'to answer this”</a>', page), page[page.find('error-summary'):][:400]
     long = "I like it here. " * 200
     response = _answer(client, "/my-say/form/home_more", {"answer": long, "action": "next"})
     assert "less than 2000 characters" in response.get_data(as_text=True)

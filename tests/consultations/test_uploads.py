@@ -207,5 +207,6 @@ def test_my_things_lists_what_i_sent_and_who_sees_it(app, family):
     post_form(client, "/my-say/poem", {"text": "Roses", "visibility": "isro"})
     page = client.get("/my-things").get_data(as_text=True)
     assert "A picture" in page and "A poem or story" in page
-    assert "Seen by your ISRO and your carer" in page and "Seen by your ISRO<" in page.replace(
-        "\n", "")
+    # Who can see each thing, and (until someone opens it) that nobody has read it yet.
+    assert "Your ISRO and your carer can see this. Your ISRO has not read it yet." in page
+    assert "Your ISRO can see this. Nobody has read it yet." in page

@@ -52,7 +52,7 @@ def test_book_hold_code_and_publish_then_the_child_reads_and_asks(app, case, sig
         assert f'value="{MEETING.isoformat()}"' in record
         response = post_form(staff, f"/reviews/{review_id}/record", {
             "held_on": MEETING.isoformat(), "child_attended": "yes", "attended": "Sam, Jo",
-            "code": "PN1"})
+            "code": "PN1", "late_reason": "booking_error"})  # due months ago: late
         assert response.headers["Location"].endswith(f"/reviews/{review_id}/plans")
         post_form(staff, f"/reviews/{review_id}/plans", {"plans": "Stay at Oak School\nSee mum"})
         kid = _kid(app)
