@@ -92,6 +92,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.messages.safety_views import bp as safety
     from portal.messages.views import bp as messages
     from portal.pages.views import bp as pages
+    from portal.planning.views import bp as planning
     from portal.reports.annual_views import bp as annual
     from portal.reports.import_903 import bp as import_903
     from portal.reports.views import bp as reports
@@ -118,6 +119,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(exports)
     app.register_blueprint(audit_trail)
     app.register_blueprint(voice)
+    app.register_blueprint(planning)
 
 
 def _storage_owner() -> str:

@@ -197,17 +197,16 @@ def restore_command(archive: Path, yes: bool) -> None:
 @with_appcontext
 def sweep_uploads(delete: bool) -> None:
     """Find stored files no record names (left by a crash mid-upload) and temporaries."""
-    from portal import backup
-    from portal.media.storage import FileStore
+    from portal.media.serving import app_store
     from portal.retention import stored_names
 
-    config = current_app.config["PORTAL"]
-    found = backup.orphans(config.upload_dir, stored_names())
+    store = app_store()  # the folder, or the bucket of PORTAL_STORAGE_URL
+    found = store.orphans(stored_names())
     for path in found:
         click.echo(f"{'deleting' if delete else 'orphan'} {path}")
         if delete:
-            path.unlink()
-    swept = FileStore(config.upload_dir).sweep_temporaries(3600) if delete else 0
+            store.remove_orphan(path)
+    swept = store.sweep_temporaries(3600) if delete else 0
     click.echo(f"{len(found)} orphan file(s), {swept} temporary file(s) removed.")
 
 

@@ -30,6 +30,10 @@ class Config:
     data_key: str = ""
     database_url: str = ""
     upload_dir: Path = PROJECT_ROOT / "uploads"
+    # s3://bucket/prefix keeps uploads in S3-compatible object storage instead of
+    # upload_dir (portal/media/s3store.py); credentials come from the AWS_* variables.
+    storage_url: str | None = None
+    s3_endpoint_url: str | None = None
     instance_dir: Path = PROJECT_ROOT / "instance"
     redis_url: str | None = None
     # Where rate limits are counted: Redis when redis_url is set; "memory" (each process
@@ -100,6 +104,8 @@ class Config:
             or None,
             database_url=env.get("PORTAL_DATABASE_URL", ""),
             upload_dir=Path(env.get("PORTAL_UPLOAD_DIR", PROJECT_ROOT / "uploads")),
+            storage_url=env.get("PORTAL_STORAGE_URL") or None,
+            s3_endpoint_url=env.get("PORTAL_S3_ENDPOINT_URL") or None,
             instance_dir=instance_dir,
             redis_url=env.get("PORTAL_REDIS_URL") or None,
             idle_minutes=int(env.get("PORTAL_IDLE_MINUTES", 30)),
@@ -164,6 +170,14 @@ class Config:
                 parse_keys(self.data_key)
             except DataKeyError as problem:
                 raise ConfigError(str(problem)) from None
+        if self.storage_url:
+            from portal.media.s3store import parse_url
+
+            try:
+                parse_url(self.storage_url)
+            except ValueError:
+                raise ConfigError("PORTAL_STORAGE_URL must look like s3://bucket/prefix "
+                                  "(or be unset, for the upload folder)") from None
         if self.rate_limit_storage not in (None, "memory"):
             raise ConfigError("PORTAL_RATE_LIMIT_STORAGE can only be 'memory' (or unset)")
 

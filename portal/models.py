@@ -7,6 +7,7 @@ from portal.consultations.models import Submission  # noqa: F401
 from portal.db import Base  # noqa: F401
 from portal.media.models import StoredFile  # noqa: F401
 from portal.messages.models import Conversation, Flag, FlagNotice, IsroProfile, Message  # noqa: F401
+from portal.planning.models import ReviewPlan  # noqa: F401
 from portal.reports.plan import ActionRow, Narrative  # noqa: F401
 from portal.reports.ssda903_models import Episode, UascRecord  # noqa: F401
 from portal.reports.voice import Quote  # noqa: F401

@@ -450,12 +450,12 @@ def _remove_files(names: list[str]) -> int:
     removed = 0
     for name in names:
         try:
-            path = store.path(name)
+            if not store.exists(name):
+                continue
         except ValueError:
             continue
-        if path.exists():
-            path.unlink(missing_ok=True)
-            removed += 1
+        store.delete(name)  # the folder or the bucket (PORTAL_STORAGE_URL)
+        removed += 1
     return removed
 
 

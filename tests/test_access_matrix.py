@@ -158,6 +158,9 @@ ACCESS: dict[str, tuple[str | set[Role], bool]] = {
     "voice.review_feedback": ({CHILD}, False),
     "voice.ask_advocate": ({CHILD}, False),
     "voice.advocate_requests": (STAFF, ABOUT_A_CHILD),
+    # "Quick say" and "I plan my review"
+    "planning.quick_say": ({CHILD}, False),
+    "planning.plan": ({CHILD}, False),
 }
 
 ANSWERS = {200, 204, 302, 400, 404}  # 404 here: nothing there for this person

@@ -14,6 +14,7 @@ import re
 import secrets
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
@@ -27,7 +28,18 @@ class StoreUnavailable(OSError):
     """The disk is full or read-only: nothing was written."""
 
 
+@dataclass(frozen=True)
+class StoredInfo:
+    """What serving needs to know of a stored file before reading it."""
+
+    size: int
+    modified: float  # seconds since the epoch
+    etag: str
+
+
 class FileStore:
+    """The folder store (the default). ``portal.media.s3store.S3Store`` has the same methods."""
+
     def __init__(self, root: Path) -> None:
         self.root = Path(root).resolve()
         self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -70,12 +82,36 @@ class FileStore:
         _fsync_folder(folder)  # the rename itself survives a power cut
         return name
 
-    def open(self, name: str) -> BinaryIO:
+    def open(self, name: str, *, size: int | None = None) -> BinaryIO:
+        """The file, for reading (``size`` is for the object store; unused here)."""
         return self.path(name).open("rb")
+
+    def stat(self, name: str) -> StoredInfo:
+        """Size, time and tag of a stored file; FileNotFoundError if it is not there."""
+        path = self.path(name)
+        if not path.is_file():
+            raise FileNotFoundError(name)
+        found = path.stat()
+        return StoredInfo(found.st_size, found.st_mtime,
+                          f"{found.st_mtime}-{found.st_size}-{name.split('.')[0][:16]}")
+
+    def exists(self, name: str) -> bool:
+        return self.path(name).is_file()
 
     def delete(self, name: str) -> None:
         """Remove a stored file; one that is already gone is fine."""
         self.path(name).unlink(missing_ok=True)
+
+    def orphans(self, known: set[str]) -> list[str]:
+        """Files in the folder no database row names (left by a crash between write and
+        commit), as paths for ``remove_orphan``."""
+        return [str(p) for p in sorted(self.root.rglob("*"))
+                if p.is_file() and p.name not in known and not p.name.startswith(".")]
+
+    def remove_orphan(self, found: str) -> None:
+        path = Path(found).resolve()
+        if self.root in path.parents:
+            path.unlink(missing_ok=True)
 
     def sweep_temporaries(self, older_than_seconds: float) -> int:
         """Remove temporary files left by interrupted writes; returns how many went."""

@@ -15,6 +15,7 @@ from portal.i18n import RequestLocale, current_locale
 from portal.media import pipeline
 from portal.messages import queries as conversations
 from portal.numbers import parse_int
+from portal.planning import booking as planning
 from portal.reviews import operations, participation, queries, timescales
 from portal.reviews.forms import PlansForm, RecordForm, ScheduleForm, letter_form_class
 from portal.reviews.letters import SECTIONS, reading_age
@@ -53,6 +54,7 @@ def schedule(child_id: int):
 
         local = to_user_timezone(upcoming.scheduled_for)
         form.day.data, form.time.data = local.date(), local.strftime("%H:%M")
+    prefilled = request.method == "GET" and planning.prefill_booking(form, child_id)
     not_working_day = None
     if form.validate_on_submit():
         when = _london(form.day.data, form.time.data)
@@ -77,7 +79,7 @@ def schedule(child_id: int):
                            due_on=due, last_held=max(held, default=None),
                            looked_after_since=child.looked_after_since,
                            days_late=timescales.days_late(due, None, clock.today()),
-                           not_working_day=not_working_day,
+                           not_working_day=not_working_day, prefilled=prefilled,
                            bank_holiday=not_working_day and not_working_day.weekday() < 5)
 
 
