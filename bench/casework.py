@@ -347,6 +347,7 @@ def main() -> None:
     manager = signed_in("manager")
     show("caseload page, manager (10,000)", timed(manager, counter, "/caseload", runs=5))
     show("manager's year report (all tables)", timed(manager, counter, "/reports/", runs=3))
+    show("the annual report document (HTML)", timed(manager, counter, "/reports/annual", runs=3))
     print("year report tables, called directly (financial year):")
     time_report_tables(app)
 

@@ -71,10 +71,18 @@ def utcnow() -> datetime:
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         # hide_parameters: a failed query's log line never shows a child's name or words.
-        engine = create_engine(url, connect_args={"timeout": 30}, hide_parameters=True)
+        engine = create_engine(url, connect_args={"timeout": 30}, hide_parameters=True,
+                               **POOL)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True, hide_parameters=True)
+    return create_engine(url, pool_pre_ping=True, hide_parameters=True, **POOL)
+
+
+# A request thread can hold two connections at once: its session's, and the sign-in
+# throttle's own (its counts commit whatever the request does). With SQLAlchemy's default
+# 5 + 10, eight gunicorn threads each holding one and waiting for a second starve the pool
+# (every sign-in of a hundred at once timed out). Overflow connections open only under load.
+POOL = {"pool_size": 10, "max_overflow": 30}
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

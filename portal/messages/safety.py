@@ -13,9 +13,10 @@ become spaces, and a letter typed three or more times counts once or twice.
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 WORD_LISTS = Path(__file__).with_name("safety_words")
@@ -79,12 +80,18 @@ class Entry:
     text: str  # as written in the list
     language: str
     section: str
-    pattern: re.Pattern
+    regex: str  # compiled the first time the entry is tried (see ``pattern``)
     needle: str  # a plain piece the text must contain for the pattern to match at all
     exclusion: bool = False
     # What a text must have for this entry to be worth trying: ("word", w) a whole word,
     # ("start", abc) a word starting so, ("end", abc) a word ending so, or None.
     anchor: tuple[str, str] | None = None
+
+    @cached_property
+    def pattern(self) -> re.Pattern:
+        """Compiled on first use: the lists hold tens of thousands of entries and compiling
+        them all took seconds at each worker's first message; a message tries only a few."""
+        return re.compile(self.regex)
 
     def spans(self, plain: str) -> list[tuple[int, int]]:
         if self.needle not in plain:
@@ -129,9 +136,9 @@ def compile_entry(text: str, language: str = "", section: str = "",
             body += rf"(?:\s\w+){{0,{MAX_GAP_WORDS}}}"
         else:
             body += (r"\s" if body else "") + part
-    pattern = re.compile(rf"(?<!\w){body}(?!\w)")
     anchor = max(anchors)[1] if anchors else None
-    return Entry(text=text, language=language, section=section, pattern=pattern,
+    return Entry(text=text, language=language, section=section,
+                 regex=rf"(?<!\w){body}(?!\w)",
                  needle=max(needles, key=len), exclusion=exclusion, anchor=anchor)
 
 
@@ -186,9 +193,19 @@ def read_list(path: Path) -> WordList:
     return WordList(language, tuple(header), tuple(entries), tuple(exclusions))
 
 
-@cache
+# The first message in a new worker reads the lists (about two seconds): one thread reads
+# them while the others wait, rather than every thread reading them at once.
+_READING = threading.Lock()
+
+
 def word_lists() -> dict[str, WordList]:
     """{language code: its list}, from every <code>.txt file, English first."""
+    with _READING:
+        return _read_lists()
+
+
+@cache
+def _read_lists() -> dict[str, WordList]:
     found = {path.stem: read_list(path) for path in WORD_LISTS.glob("*.txt")}
     order = {code: i for i, code in enumerate(LIST_ORDER)}
     return {code: found[code] for code in sorted(found, key=lambda c: (order.get(c, 99), c))}
