@@ -280,3 +280,54 @@ def test_the_pdf_is_tagged_and_has_the_sections_in_order(year, signed_in):
         place = text.index(heading, place + 1)  # each after the one before
     assert "Our year." in text and "fewer than 5" in text
     assert "Internal copy" not in text
+
+
+def _row_cells(page: str, label: str) -> list[str]:
+    """The cells of the row headed ``label`` in a report table on the page."""
+    row = re.search(rf'<th scope="row" dir="auto">{re.escape(label)}</th>(.*?)</tr>', page, re.S)
+    assert row, label
+    return re.findall(r"<td[^>]*>([^<]*)</td>", row.group(1))
+
+
+def test_how_was_my_review_and_requests_for_an_advocate_are_counted_in_the_report(
+        app, make, signed_in):
+    """Children answer "How was my review?" and ask for an advocate on their own pages;
+    the annual report's voice section counts each child's answers and the requests."""
+    from datetime import timedelta
+
+    from portal.voice import operations as voice_ops
+    from portal.voice import queries as voice_queries
+    from tests.helpers import sign_in
+
+    isro = make.account(Role.ISRO)
+    answers = {"ann": ("great", "great"), "bob": ("great", "not_good"), "cy": ("ok", None)}
+    kids = {name: make.child(14, isro=isro, username=f"fb.{name}", name=name.title())
+            for name in (*answers, "dot")}
+    clients = {}
+    for name, kid in kids.items():
+        clients[name] = app.test_client()
+        assert sign_in(clients[name], f"fb.{name}").status_code == 302
+    for name, (listened, understood) in answers.items():
+        review_id, _ = make.held_review(kids[name], days_ago=10)
+        fields = {"review": str(review_id), "listened": listened, "action": "send"}
+        if understood:
+            fields["understood"] = understood
+        assert post_form(clients[name], "/how-was-my-review", fields).status_code == 302
+    for name in ("ann", "dot"):
+        assert post_form(clients[name], "/advocate", {"help_with": "My contact"}
+                         ).status_code == 302
+    with app.app_context():
+        request = voice_queries.open_request(kids["dot"].id)
+        voice_ops.record_outcome(request, db.session().merge(isro), outcome="linked",
+                                 on=date.today(), note=None)
+    today = date.today()
+    query = f"?from={today - timedelta(days=60)}&to={today}&small=shown"
+    page = signed_in(Role.MANAGER).get(f"/reports/annual{query}").get_data(as_text=True)
+    # Great, OK, Not good, Did not want to say, children who answered.
+    assert _row_cells(page, "Was I listened to?") == ["2", "1", "0", "0", "3"]
+    assert _row_cells(page, "Did I understand what was decided?") == ["1", "0", "1", "0", "2"]
+    assert _row_cells(page, "Were the right people there?") == ["0", "0", "0", "0", "0"]
+    assert _row_cells(page, "Requests for an advocate") == ["2"]
+    assert _row_cells(page, "Children who asked for an advocate") == ["2"]
+    assert _row_cells(page, "An advocate is working with the child") == ["1"]
+    assert _row_cells(page, "Not decided yet") == ["1"]
