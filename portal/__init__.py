@@ -61,6 +61,9 @@ def create_app(config: Config | None = None) -> Flask:
     from portal import cli
 
     cli.init_app(app)
+    from portal import jobs
+
+    jobs.init_app(app)
     return app
 
 
@@ -89,6 +92,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.consultations.adult_views import bp as on_behalf
     from portal.consultations.views import bp as consultations
     from portal.exports.views import bp as exports
+    from portal.jobs.views import bp as jobs
     from portal.messages.safety_views import bp as safety
     from portal.messages.views import bp as messages
     from portal.pages.views import bp as pages
@@ -97,7 +101,9 @@ def _register_blueprints(app: Flask) -> None:
     from portal.reports.import_903 import bp as import_903
     from portal.reports.views import bp as reports
     from portal.retention_views import bp as retention
+    from portal.reviews.plan_views import bp as my_plan
     from portal.reviews.views import bp as reviews
+    from portal.speech.views import bp as speech
     from portal.voice.views import bp as voice
 
     app.register_blueprint(pages)
@@ -108,6 +114,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(messages)
     app.register_blueprint(safety)
     app.register_blueprint(reviews)
+    app.register_blueprint(my_plan)
     app.register_blueprint(casework)
     app.register_blueprint(children)
     app.register_blueprint(child_import)
@@ -119,7 +126,9 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(exports)
     app.register_blueprint(audit_trail)
     app.register_blueprint(voice)
+    app.register_blueprint(jobs)
     app.register_blueprint(planning)
+    app.register_blueprint(speech)
 
 
 def _storage_owner() -> str:

@@ -33,6 +33,10 @@ def init_app(app: Flask) -> None:
     from portal.retention import command as retention
 
     app.cli.add_command(retention)
+    from portal.jobs.cli import run_jobs, worker
+
+    app.cli.add_command(worker)
+    app.cli.add_command(run_jobs)
 
 
 @click.command("init-db")

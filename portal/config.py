@@ -78,6 +78,17 @@ class Config:
     retain_days_sessions: int = 30  # sessions, setup codes and sign-in counts, once over
     retain_days_audit: int = 730  # audit events
     retain_days_addresses: int = 180  # the IP address on an audit event
+    # Transcripts of voice notes (portal/transcripts/): a CTranslate2 Whisper model folder;
+    # None turns them off. Each job has a time limit and an address-space cap in megabytes.
+    transcribe_model: Path | None = None
+    transcribe_timeout_seconds: int = 1200
+    transcribe_memory_mb: int = 4096
+    # Jobs (portal/jobs/): a running job renews its lease every heartbeat; one not renewed
+    # for the lease is taken to have lost its worker and is queued again. The worker (or,
+    # without Redis, each web process) sweeps the jobs table every sweep.
+    job_heartbeat_seconds: int = 10
+    job_lease_seconds: int = 60
+    job_sweep_seconds: int = 60
 
     @property
     def is_production(self) -> bool:
@@ -137,6 +148,13 @@ class Config:
             retain_days_sessions=int(env.get("PORTAL_RETAIN_DAYS_SESSIONS", 30)),
             retain_days_audit=int(env.get("PORTAL_RETAIN_DAYS_AUDIT", 730)),
             retain_days_addresses=int(env.get("PORTAL_RETAIN_DAYS_ADDRESSES", 180)),
+            transcribe_model=Path(env["PORTAL_TRANSCRIBE_MODEL"])
+            if env.get("PORTAL_TRANSCRIBE_MODEL") else None,
+            transcribe_timeout_seconds=int(env.get("PORTAL_TRANSCRIBE_TIMEOUT_SECONDS", 1200)),
+            transcribe_memory_mb=int(env.get("PORTAL_TRANSCRIBE_MEMORY_MB", 4096)),
+            job_heartbeat_seconds=int(env.get("PORTAL_JOB_HEARTBEAT_SECONDS", 10)),
+            job_lease_seconds=int(env.get("PORTAL_JOB_LEASE_SECONDS", 60)),
+            job_sweep_seconds=int(env.get("PORTAL_JOB_SWEEP_SECONDS", 60)),
         )
         return replace(config, **overrides).resolved()
 
@@ -191,6 +209,17 @@ class Config:
             if field.name.startswith("retain_days_") and getattr(self, field.name) < 0:
                 raise ConfigError(f"PORTAL_{field.name.upper()} must be a number of days, "
                                   "0 or more")
+        if self.transcribe_model is not None and not (
+                Path(self.transcribe_model) / "model.bin").is_file():
+            raise ConfigError("PORTAL_TRANSCRIBE_MODEL must be the folder of a CTranslate2 "
+                              "Whisper model (with model.bin), or unset to turn transcripts off")
+        if self.transcribe_timeout_seconds < 1 or self.transcribe_memory_mb < 256:
+            raise ConfigError("PORTAL_TRANSCRIBE_TIMEOUT_SECONDS must be at least 1 and "
+                              "PORTAL_TRANSCRIBE_MEMORY_MB at least 256")
+        if not 1 <= self.job_heartbeat_seconds < self.job_lease_seconds or \
+                self.job_sweep_seconds < 1:
+            raise ConfigError("PORTAL_JOB_HEARTBEAT_SECONDS must be at least 1 and less than "
+                              "PORTAL_JOB_LEASE_SECONDS; PORTAL_JOB_SWEEP_SECONDS at least 1")
         database_url = self.database_url or f"sqlite:///{self.instance_dir / 'portal.sqlite3'}"
         return replace(self, secret_key=secret_key, database_url=database_url)
 

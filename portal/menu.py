@@ -18,6 +18,7 @@ ENTRIES = (
     ("casework.people_list", _l("People"), ("casework.people_list", "casework.new_person")),
     ("audit_trail.index", _l("Audit"), ("audit_trail.",)),
     ("retention.index", _l("Retention"), ("retention.",)),
+    ("jobs.index", _l("Jobs"), ("jobs.",)),
 )
 
 

@@ -1,7 +1,8 @@
 """Email to staff: that something is waiting in My Say, never what or about whom.
 
 With PORTAL_SMTP_HOST set, mail goes by SMTP; without it, each email is written to
-instance/outbox/ as an .eml file that developers can read.
+instance/outbox/ as an .eml file that developers can read. Each email is sent by a job
+(portal/jobs/), so a relay that is down delays it and never drops it.
 """
 from __future__ import annotations
 
@@ -15,11 +16,12 @@ from email.utils import formatdate, make_msgid
 from flask import current_app
 from flask_babel import force_locale, format_datetime
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
+from portal import jobs
 from portal.accounts.models import Account
 from portal.i18n import format_age
 
-NEW_MESSAGE = "new_message"
 # Failures that mean "try again later" (the relay is down, refused, timed out).
 SEND_ERRORS = (OSError, smtplib.SMTPException)
 
@@ -52,18 +54,20 @@ def _sign_in_line(path: str = "/") -> str:
              address=current_app.config["PORTAL"].base_url + path)
 
 
-def tell_staff(account: Account | None, what: str = NEW_MESSAGE) -> None:
-    """Tell a staff member something new is waiting; a failure is logged, never raised."""
+@jobs.job(label=_l("Email about a new message"), max_attempts=jobs.EMAIL_ATTEMPTS)
+def send_new_message_email(account_id: int) -> None:
+    """A job: tell a staff member a new message is waiting. Raises when it could not be
+    sent, so the job is tried again later."""
+    from portal import db
+
+    account = db.session().get(Account, account_id)
     if account is None or not account.email or not account.active:
         return
     with force_locale(account.language or "en"):
         subject = _("My Say: you have a new message")
         body = [_("You have a new message in My Say."), _sign_in_line(),
                 _("This email never says who a message is from or what it says.")]
-    try:
-        send_email(account.email, subject, body)
-    except SEND_ERRORS:
-        current_app.logger.exception("could not send a %s notification", what)
+    send_email(account.email, subject, body)
 
 
 def flag_email(language: str | None, *, escalated: bool, raised_at: datetime, now: datetime,

@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 
 from portal import audit, clock, db, jobs, notify
@@ -85,15 +86,30 @@ def _notify(flag: Flag, kind: str, recipients: list[tuple[Account | None, str]])
     audit.record(f"flag.{kind}_notices", child_id=flag.child_id, subject=f"flag:{flag.id}",
                  to=[f"account:{a.id}" if a else "duty" for a, _ in recipients])
     if notices:
-        jobs.enqueue(deliver, [n.id for n in notices])
+        jobs.enqueue(send_notices, [n.id for n in notices])
 
 
-def deliver(notice_ids: list[int]) -> None:
-    """Send these flag emails (a job). Failures are kept for check-flags to retry."""
+@jobs.job(label=_l("Emails about a safety flag"), max_attempts=jobs.EMAIL_ATTEMPTS)
+def send_notices(notice_ids: list[int]) -> None:
+    """A job: send these flag emails; any not sent make the job try again later."""
+    failed = deliver(notice_ids)
+    if failed:
+        raise jobs.TryLater(f"{failed} of {len(notice_ids)} flag email(s) could not be sent")
+
+
+def deliver(notice_ids: list[int]) -> int:
+    """Send those of these flag emails not sent yet, each committed as it goes (so a
+    retry never sends one twice); each row is locked while it is sent, where the
+    database can. Returns how many could not be sent (kept for the next try)."""
     session = db.session()
     now = clock.now()
-    for notice in session.scalars(select(FlagNotice).where(
-            FlagNotice.id.in_(notice_ids), FlagNotice.status != NoticeStatus.SENT.value)):
+    failed = 0
+    for notice_id in sorted(notice_ids):
+        notice = session.scalar(select(FlagNotice).where(
+            FlagNotice.id == notice_id, FlagNotice.status != NoticeStatus.SENT.value)
+            .with_for_update(skip_locked=True))
+        if notice is None:
+            continue
         flag = notice.flag
         language = notice.account.language if notice.account else None
         subject, body = notify.flag_email(
@@ -105,12 +121,14 @@ def deliver(notice_ids: list[int]) -> None:
         except notify.SEND_ERRORS:
             current_app.logger.exception("could not send the email for flag %s", flag.id)
             notice.status = NoticeStatus.FAILED.value
+            failed += 1
         else:
             notice.status, notice.sent_at = NoticeStatus.SENT.value, clock.now()
             audit.record("flag.notice_sent", child_id=flag.child_id, subject=f"flag:{flag.id}",
                          to=f"account:{notice.account_id}" if notice.account_id else "duty",
                          kind=notice.kind)
         session.commit()
+    return failed
 
 
 def acknowledge(flag: Flag, by: Account) -> None:

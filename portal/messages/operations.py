@@ -3,13 +3,15 @@ from __future__ import annotations
 
 import contextlib
 
-from portal import audit, db, notify
+from portal import audit, db, jobs, notify
 from portal.accounts.models import Account, Child, Role
 from portal.db import utcnow
 from portal.media import keeping
+from portal.media.models import FileKind
 from portal.media.serving import app_store
 from portal.messages import flags, queries
 from portal.messages.models import Conversation, IsroProfile, Message, Side
+from portal.transcripts.operations import transcribe_later
 
 MESSAGE_LIMIT = 2000
 
@@ -63,13 +65,16 @@ def _write(session, conversation, author, body, language, feels_unsafe, upload,
         conversation.participant_read_at = message.created_at
         message.raised_flags = flags.check(conversation.child, body, ticked=feels_unsafe,
                                            message_id=message.id, by=author)
+        if upload and upload.stored.kind == FileKind.AUDIO:
+            transcribe_later(upload.stored.id)  # a voice note sent as a message
     else:
         conversation.staff_read_at = message.created_at
     audit.record("message.sent", actor_id=author.id, child_id=conversation.child_id,
                  subject=f"conversation:{conversation.id}")
     if from_participant and not message.raised_flags:
         isro = conversation.child.isro
-        db.after_commit(lambda: notify.tell_staff(isro))
+        if isro is not None:
+            jobs.enqueue(notify.send_new_message_email, isro.id)
     return message
 
 

@@ -1,6 +1,8 @@
 """Messages: a child, carer or advocate with the child's ISRO; the ISRO's inbox; flags."""
 from __future__ import annotations
 
+from functools import partial
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -14,6 +16,7 @@ from portal.media.serving import app_store, send_stored
 from portal.messages import operations, queries, reading
 from portal.messages.forms import MessageForm, ProfileForm, ReplyForm
 from portal.numbers import parse_id
+from portal.transcripts.reading import for_staff as transcript_for_staff
 
 bp = Blueprint("messages", __name__)
 access.register_subject("conversation_id", queries.may_see_id)
@@ -107,7 +110,9 @@ def conversation(conversation_id: int):
     return render_template("messages/conversation.html", item=item, form=form,
                            messages=queries.messages_in(item.id),
                            flagged=queries.flagged_message_ids(item.id),
-                           flags=queries.open_flags(item.child_id)), status
+                           flags=queries.open_flags(item.child_id),
+                           transcript_of=partial(transcript_for_staff,
+                                                 child_id=item.child_id)), status
 
 
 @bp.route("/message-files/<int:conversation_id>/<int:message_id>")

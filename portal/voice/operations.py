@@ -7,6 +7,7 @@ from datetime import date
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from portal import audit, clock, db, jobs, notify
@@ -57,7 +58,11 @@ def ask_for_advocate(child: Child, by: Account, help_with: str | None) -> Advoca
                  subject=f"advocacy:{request.id}")
     if help_with:
         flags.check(child, help_with, by=by)
-    jobs.enqueue(send_request_emails, request.id)
+    # One job per email, so a relay that is down delays each and never sends one twice.
+    for account in _staff_to_tell(child):
+        jobs.enqueue(send_request_email, request.id, account.id)
+    if current_app.config["PORTAL"].advocacy_email:
+        jobs.enqueue(send_request_email, request.id, None)
     db.session().commit()
     return request
 
@@ -71,44 +76,42 @@ def _staff_to_tell(child: Child) -> list[Account]:
         Account.email.is_not(None))))
 
 
-def send_request_emails(request_id: int) -> None:
-    """A job: tell the people who act on a request for an advocate that there is one."""
+@jobs.job(label=_l("Email about a request for an advocate"), max_attempts=jobs.EMAIL_ATTEMPTS)
+def send_request_email(request_id: int, account_id: int | None) -> None:
+    """A job: tell one person who acts on a request for an advocate (a staff member, or
+    with no account the advocacy service) that there is one. Raises when the relay is
+    down, so the job is tried again later."""
     request = db.session().get(AdvocacyRequest, request_id)
     if request is None:
         return
-    child = db.session().get(Child, request.child_id)
-    address = current_app.config["PORTAL"].base_url + "/"
-    sent_to = []
-    for account in _staff_to_tell(child):
+    if account_id is None:
+        address = current_app.config["PORTAL"].advocacy_email
+        if not address:
+            return
+        with force_locale("en"):
+            subject = _("My Say: a child has asked for an advocate")
+            body = [_("A child has asked for an advocate. Their ISRO will contact you to "
+                      "make the referral."),
+                    _("This email never names the child or says what they wrote.")]
+        sent_to = "advocacy_service"
+    else:
+        account = db.session().get(Account, account_id)
+        if account is None or not account.active or not account.email:
+            return
+        address = account.email
         with force_locale(account.language or "en"):
             subject = _("My Say: a child has asked for an advocate")
             lead = (_("A child on your caseload has asked for an advocate.")
                     if account.role is Role.ISRO else
                     _("A child with no ISRO allocated has asked for an advocate."))
-            body = [lead, _("Sign in to My Say to see who."), address,
+            body = [lead, _("Sign in to My Say to see who."),
+                    current_app.config["PORTAL"].base_url + "/",
                     _("This email never names the child or says what they wrote.")]
-        if _send(account.email, subject, body):
-            sent_to.append(f"account:{account.id}")
-    service = current_app.config["PORTAL"].advocacy_email
-    if service:
-        with force_locale("en"):
-            body = [_("A child has asked for an advocate. Their ISRO will contact you to "
-                      "make the referral."),
-                    _("This email never names the child or says what they wrote.")]
-            if _send(service, _("My Say: a child has asked for an advocate"), body):
-                sent_to.append("advocacy_service")
+        sent_to = f"account:{account.id}"
+    notify.send_email(address, subject, body)
     audit.record("advocacy.emailed", child_id=request.child_id,
-                 subject=f"advocacy:{request.id}", to=sent_to)
+                 subject=f"advocacy:{request.id}", to=[sent_to])
     db.session().commit()
-
-
-def _send(address: str, subject: str, body: list[str]) -> bool:
-    try:
-        notify.send_email(address, subject, body)
-    except notify.SEND_ERRORS:
-        current_app.logger.exception("could not send an advocacy request email")
-        return False
-    return True
 
 
 def record_outcome(request: AdvocacyRequest, by: Account, *, outcome: AdvocacyOutcome,
