@@ -22,7 +22,10 @@ SIGNED_OUT = ["/sign-in", "/start", "/help", "/settings"]
 SIGNED_IN = ["/", "/help", "/settings", "/settings/password", "/my-say", "/my-say/form/home_feel",
              "/my-say/form/worries", "/my-say/form/who_there", "/my-say/form/check",
              "/my-say/picture", "/my-say/poem", "/my-say/voice", "/my-things", "/messages",
-             "/meet-your-isro", "/my-letters", "SENT"]
+             "/meet-your-isro", "/my-letters", "/my-plan", "/my-say/quick-say",
+             "/my-say/plan-my-review",
+             "/advocate", "EXPRESS", "/my-say/form/home_feel", "/my-say/form/who_there",
+             "/my-say/form/worries", "/my-say/form/worries/say", "SENT"]
 # Mia's answers before the pages are weighed: a face, and words in each of the houses.
 ANSWERS = {"home_feel": "great", "school_feel": "ok", "worries": "When mum does not come to "
            "family time and nobody tells me why", "good_things": "My dog Biscuit and my "
@@ -47,7 +50,7 @@ def main() -> None:
         demo.load(password="bench password 1")
     client = app.test_client()
     print(f"{'page':<36}{'html':>8}{'assets':>9}{'total':>9}{'requests':>10}   (KB gzipped)")
-    worst = 0.0
+    worst, express = 0.0, False
     for path, signed_in in [(p, False) for p in SIGNED_OUT] + [(p, True) for p in SIGNED_IN]:
         if signed_in and path == SIGNED_IN[0]:
             page = client.get("/sign-in").get_data(as_text=True)
@@ -62,6 +65,16 @@ def main() -> None:
             for question, answer in ANSWERS.items():
                 client.post(f"/my-say/form/{question}", data={
                     "csrf_token": token, "answer": answer, "action": "next"})
+        if path == "EXPRESS":  # the same questions again, in Express mode (issue 16)
+            with app.app_context():
+                from portal import db
+                from portal.accounts.operations import find_account
+
+                account = find_account("young.demo")
+                account.settings = {**(account.settings or {}), "express": True}
+                db.session().commit()
+            express = True
+            continue
         if path == "SENT":
             token = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"',
                               client.get("/my-say/form/check").get_data(as_text=True)).group(1)
@@ -75,7 +88,7 @@ def main() -> None:
         total = (gz(html) + asset_bytes) / 1024
         if signed_in:
             worst = max(worst, total)
-        label = f"{path} ({'signed in' if signed_in else 'signed out'})"
+        label = f"{path} ({'express' if express else 'signed in' if signed_in else 'signed out'})"
         print(f"{label:<36}{gz(html) / 1024:>8.1f}{asset_bytes / 1024:>9.1f}{total:>9.1f}"
               f"{1 + len(assets):>10}")
     verdict = "within" if worst <= CHILD_PAGE_BUDGET_KB else "OVER"

@@ -194,5 +194,11 @@ def _letters(isro, sam, amir) -> None:
             {"who": "Priya", "what": "Ask school about an after-school club",
              "by": (held.held_on + timedelta(days=30)).isoformat()}],
             shared_with_carer=False, lock_version=letter.lock_version)
+        if child is sam:  # "You said, we did": a decision linked to Sam's poem
+            from portal.reviews import you_said
+
+            poem = next(said for said in you_said.childs_words(letter) if said.kind == "poem")
+            letter.you_said = you_said.resolve(letter, [
+                (poem.key, "Your social worker will ask your mum about longer visits.")])
         reviews.publish_letter(letter, isro, child.language)
     db.session().commit()

@@ -49,6 +49,7 @@ ACCESS: dict[str, tuple[str | set[Role], bool]] = {
     "accounts.leave_quickly": (PUBLIC, False),  # "Leave this site quickly" ends the session
     "two_step.two_step": ({CARER, ADVOCATE}, False),  # staff always have a second step
     "accounts.sign_in_card": (STAFF, ABOUT_A_CHILD),
+    "accounts.set_express": (STAFF, ABOUT_A_CHILD),
     # Pages
     "pages.help": (PUBLIC, False),
     "pages.home": (SIGNED_IN, False),
@@ -58,6 +59,7 @@ ACCESS: dict[str, tuple[str | set[Role], bool]] = {
     "consultations.start_form": ({CHILD}, False),
     "consultations.choose_form": ({CHILD}, False),
     "consultations.question": ({CHILD}, False),
+    "consultations.say_answer": ({CHILD}, False),
     "consultations.check": ({CHILD}, False),
     "consultations.send_form": ({CHILD}, False),
     "consultations.picture": ({CHILD}, False),
@@ -149,6 +151,9 @@ ACCESS: dict[str, tuple[str | set[Role], bool]] = {
     "annual.change_quote": ({MANAGER}, False),
     # Retention: the schedule and what the next run would delete
     "retention.index": ({MANAGER}, False),
+    # Background jobs: the ones that failed every try, and "Try again"
+    "jobs.index": ({MANAGER}, False),
+    "jobs.try_again": ({MANAGER}, False),
     # The audit trail
     "audit_trail.index": ({MANAGER}, False),
     "audit_trail.filter_events": ({MANAGER}, False),
@@ -161,6 +166,12 @@ ACCESS: dict[str, tuple[str | set[Role], bool]] = {
     # "Quick say" and "I plan my review"
     "planning.quick_say": ({CHILD}, False),
     "planning.plan": ({CHILD}, False),
+    # My plan: the actions agreed at the review, their status, "This hasn't happened"
+    "my_plan.mine": ({CHILD}, False),
+    "my_plan.not_happened": ({CHILD}, False),
+    "my_plan.child_plan": (STAFF, ABOUT_A_CHILD),
+    # Read-aloud with the server's voice: anyone signed in, for a token signed for them
+    "speech.make": (SIGNED_IN, False),
 }
 
 ANSWERS = {200, 204, 302, 400, 404}  # 404 here: nothing there for this person
@@ -202,7 +213,8 @@ def _url(rule: UrlRule, world: dict) -> str:
              "review_id": world["stranger_review"], "letter_id": world["stranger_letter"],
              "challenge_id": world["stranger_challenge"], "link_id": world["stranger_link"],
              "change": "suspend",
-             "key": "participation", "code": "en", "year": 2025}
+             "key": "participation", "code": "en", "year": 2025, "job_id": 1,
+             "action_id": 1}
     missing = set(rule.arguments) - known.keys()
     assert not missing, f"{rule.endpoint}: say which id of the stranger's to use for {missing}"
     return rule.build({arg: known[arg] for arg in rule.arguments})[1]

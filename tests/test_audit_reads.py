@@ -28,6 +28,7 @@ READS = {
     "reviews.letter": ("/reviews/{review}/letter", "staff.viewed_letter_editor"),
     "reviews.read": ("/letters/{letter}", "staff.viewed_letter"),
     "reviews.pdf": ("/letters/{letter}/letter.pdf", "staff.viewed_letter_pdf"),
+    "my_plan.child_plan": ("/children/{sam}/plan", "staff.viewed_plan"),
     "voice.advocate_requests": ("/children/{sam}/advocate-requests", "staff.viewed_advocacy"),
 }
 # Staff pages about one child that only a manager may open (walked as manager.demo).

@@ -74,6 +74,10 @@ class SettingsForm(FlaskForm):
     spacing = BooleanField(_l("Wider spacing, easier for dyslexia"))
     reduced_motion = BooleanField(_l("Less movement"))
     read_aloud = BooleanField(_l("Show the “Read aloud” button"))
+    colour = RadioField(_l("My colour"), choices=CHOICES["colour"])
+    avatar = RadioField(_l("My picture"), choices=CHOICES["avatar"])
+    express = BooleanField(_l("Express mode: big pictures, read aloud, and say your answer "
+                              "instead of typing"))
 
 
 class EmptyForm(FlaskForm):

@@ -303,6 +303,14 @@ def reenable(account: Account, *, by: Account | None = None) -> None:
                  subject=f"account:{account.id}")
 
 
+def set_express(account: Account, on: bool, by: Account) -> None:
+    """Express mode for a child, set by their ISRO (the child's settings can change it)."""
+    account.settings = {**(account.settings or {}), "express": on}
+    audit.record("child.express_set", actor_id=by.id,
+                 child_id=account.child.id if account.child else None,
+                 subject=f"account:{account.id}", on=on)
+
+
 def save_settings(account: Account, settings: dict, language: str | None) -> None:
     account.settings = dict(settings)
     if language:

@@ -13,10 +13,21 @@ CHOICES = {
               SelectChoice("dark", _l("Dark"))],
     "contrast": [SelectChoice("standard", _l("Standard")),
                  SelectChoice("high", _l("High contrast"))],
+    # A child's own colour and picture (issue 16): friendly drawings, never photos.
+    "colour": [SelectChoice("standard", _l("Blue")), SelectChoice("green", _l("Green")),
+               SelectChoice("purple", _l("Purple")), SelectChoice("orange", _l("Orange")),
+               SelectChoice("pink", _l("Pink")), SelectChoice("teal", _l("Teal"))],
+    "avatar": [SelectChoice("none", _l("No picture")), SelectChoice("cat", _l("Cat")),
+               SelectChoice("owl", _l("Owl")), SelectChoice("fox", _l("Fox")),
+               SelectChoice("robot", _l("Robot")), SelectChoice("rocket", _l("Rocket")),
+               SelectChoice("tree", _l("Tree"))],
 }
-SWITCHES = ("spacing", "reduced_motion", "read_aloud")
+SWITCHES = ("spacing", "reduced_motion", "read_aloud", "express")
 DEFAULTS = {"text_size": "standard", "theme": "auto", "contrast": "standard",
-            "spacing": False, "reduced_motion": False, "read_aloud": True}
+            "spacing": False, "reduced_motion": False, "read_aloud": True,
+            "colour": "standard", "avatar": "none", "express": False}
+# Settings only a child has: the others keep their defaults.
+CHILD_ONLY = ("colour", "avatar", "express")
 
 
 def clean(raw: dict) -> dict:
@@ -44,4 +55,11 @@ def html_classes() -> str:
         classes.append("spacing-wide")
     if s["reduced_motion"]:
         classes.append("motion-reduced")
+    if s["colour"] != "standard":
+        classes.append(f"colour-{s['colour']}")
     return " ".join(classes)
+
+
+def avatar_pictures() -> dict[str, str]:
+    """avatar value -> its picture in static/pictures (not for "No picture")."""
+    return {c.value: f"avatar-{c.value}" for c in CHOICES["avatar"] if c.value != "none"}

@@ -290,8 +290,13 @@ def settings():
     form = SettingsForm(data={**preferences.current(), "language": current_locale().code})
     form.language.choices = [SelectChoice(code, name, render_kw={"lang": code.replace("_", "-")})
                              for code, name in language_choices()]
+    if not (current_user.is_authenticated and current_user.role is Role.CHILD):
+        for name in preferences.CHILD_ONLY:
+            delattr(form, name)
     if form.validate_on_submit():
-        chosen = {name: getattr(form, name).data for name in preferences.DEFAULTS}
+        kept = preferences.current()
+        chosen = {name: kept[name] if getattr(form, name, None) is None
+                  else getattr(form, name).data for name in preferences.DEFAULTS}
         clean = preferences.clean(chosen)
         if current_user.is_authenticated:
             operations.save_settings(current_user, clean, form.language.data)
@@ -300,7 +305,8 @@ def settings():
         session["language"] = form.language.data
         flash(_("Your settings are saved."))
         return redirect(url_for("accounts.settings"))
-    return render_template("accounts/settings.html", form=form)
+    return render_template("accounts/settings.html", form=form,
+                           avatar_pictures=preferences.avatar_pictures())
 
 
 @bp.route("/settings/language", methods=["POST"])
@@ -369,3 +375,18 @@ def sign_in_card(child_id: int):
     return render_template("accounts/card.html", child=child, account=account, code=code,
                            isro=child.isro or current_user,
                            days=operations.SETUP_CODE_DAYS)
+
+
+@bp.route("/children/<int:child_id>/express", methods=["POST"])
+@access.allow(Role.ISRO, Role.MANAGER, child="child_id")
+def set_express(child_id: int):
+    """The ISRO turns Express mode on or off for a child (the child can change it too)."""
+    child = db.session().get(Child, child_id)
+    if not EmptyForm().validate_on_submit() or child.account is None:
+        abort(400)
+    on = request.form.get("express") == "on"
+    operations.set_express(child.account, on, by=current_user)
+    db.session().commit()
+    flash(_("Express mode is on for this child.") if on else
+          _("Express mode is off for this child."))
+    return redirect(url_for("pages.child", child_id=child_id) + "#express-title")

@@ -13,7 +13,7 @@ from portal.accounts.models import Account, Child
 from portal.casework.models import ReadMark
 from portal.consultations.models import Status, Submission
 from portal.messages.models import Conversation, Message
-from portal.reviews.models import Review
+from portal.reviews.models import PlanAction, PlanReport, Review
 
 PREVIEW = 140  # characters of what was written, shown before opening it
 
@@ -25,11 +25,13 @@ class NewFor:
     child: Child
     submissions: list[Submission] = field(default_factory=list)
     messages: list[Message] = field(default_factory=list)
+    # "This hasn't happened" on My plan, until the ISRO changes that action's status.
+    plan_reports: list[PlanReport] = field(default_factory=list)
 
     @property
     def latest(self) -> datetime:
         times = [s.sent_at for s in self.submissions] + [m.created_at for m in self.messages]
-        return max(times)
+        return max(times + [r.said_at for r in self.plan_reports])
 
 
 def preview(text: str | None) -> str:
@@ -80,6 +82,14 @@ def new_across(account: Account, today: date) -> list[NewFor]:
             .order_by(Message.created_at.desc())):
         child = message.conversation.child
         found.setdefault(child.id, NewFor(child)).messages.append(message)
+    for report, child in session.execute(
+            select(PlanReport, Child).join(PlanAction, PlanAction.id == PlanReport.action_id)
+            .join(Child, Child.id == PlanReport.child_id)
+            .where(visible, PlanAction.position.is_not(None),
+                   or_(PlanAction.updated_at.is_(None), PlanReport.said_at > PlanAction.updated_at))
+            .options(contains_eager(PlanReport.action))
+            .order_by(PlanReport.said_at.desc())):
+        found.setdefault(child.id, NewFor(child)).plan_reports.append(report)
     return sorted(found.values(), key=lambda entry: entry.latest, reverse=True)
 
 

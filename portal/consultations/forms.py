@@ -48,6 +48,16 @@ WHO_SEES = [
 ]
 
 
+def name_the_officer(form: FlaskForm, officer: str | None) -> None:
+    """Who can see it, in an under-12's words: "Only Priya", not "Only my ISRO"."""
+    if officer:
+        form.visibility.choices = [
+            SelectChoice(Visibility.ISRO.value, _l("Only %(name)s", name=officer)),
+            SelectChoice(Visibility.ISRO_AND_CARER.value,
+                         _l("%(name)s and my carer", name=officer)),
+        ]
+
+
 class PictureForm(FlaskForm):
     file = FileField(_l("Choose a photo or picture"),
                      description=_l("A photo of a drawing, or any picture. JPEG, PNG, WebP, "
@@ -60,6 +70,14 @@ class PictureForm(FlaskForm):
                           validators=[Optional(), Length(max=1000)], render_kw={"rows": 3})
     visibility = RadioField(_l("Who can see it?"), choices=WHO_SEES,
                             default=Visibility.ISRO.value)
+
+
+class VoiceAnswerForm(FlaskForm):
+    """Express mode: an answer said out loud instead of typed."""
+    file = FileField(_l("Choose a recording"),
+                     description=_l("Up to 5 minutes and 10 MB."),
+                     validators=[InputRequired(_l("Record your answer, or choose a recording"))],
+                     render_kw={"accept": "audio/*", "capture": "user"})
 
 
 class VoiceForm(FlaskForm):

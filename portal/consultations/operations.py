@@ -2,6 +2,7 @@
 except the ones that store files, which commit so that file and row land together."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from portal import audit, clock, db
@@ -12,6 +13,7 @@ from portal.db import utcnow
 from portal.media import keeping
 from portal.messages import flags
 from portal.reviews import queries as reviews
+from portal.transcripts.operations import transcribe_later
 
 POEM_LIMIT = 10_000
 
@@ -65,9 +67,40 @@ def save_answer(form: Submission, question: Question, value, status: str) -> Non
     form.updated_at = utcnow()
 
 
+def toggle_choice(form: Submission, question: Question, value: str) -> None:
+    """Express mode's big tiles for "choose as many as you like": one press adds the
+    option, the next takes it away. Nothing chosen is no answer (not an empty one)."""
+    if value not in {o.value for o in question.options}:
+        raise ValueError(value)
+    answer = (form.answers or {}).get(question.id) or {}
+    chosen = list(answer.get("value") or []) if answer.get("status") == "answered" else []
+    chosen = [v for v in chosen if v != value] if value in chosen else [*chosen, value]
+    if chosen:
+        save_answer(form, question, [o.value for o in question.options if o.value in chosen],
+                    "answered")
+    else:
+        form.answers = {qid: a for qid, a in (form.answers or {}).items() if qid != question.id}
+        form.updated_at = utcnow()
+
+
+def add_voice_answer(form: Submission, question: Question, by: Account, data: bytes,
+                     language: str) -> Submission:
+    """An answer said out loud instead of typed (Express mode): kept as the child's voice
+    note, sent to their ISRO at once like any voice note, and linked from the form's answer.
+    One transaction. Raises one of keeping.PROBLEMS for a recording we cannot keep."""
+    def link(voice: Submission) -> None:
+        save_answer(form, question, "", "answered")
+        form.answers = {**form.answers, question.id: {**form.answers[question.id],
+                                                      "voice": voice.id}}
+
+    return add_file(form.child, by, Kind.VOICE, data, title=str(question.text)[:120],
+                    visibility=Visibility.ISRO, language=language, before_commit=link)
+
+
 def answered_count(form: Submission) -> int:
     return sum(1 for a in (form.answers or {}).values()
-               if a.get("status") == "answered" and a.get("value") not in (None, "", [], NOT_SURE))
+               if a.get("status") == "answered"
+               and (a.get("voice") or a.get("value") not in (None, "", [], NOT_SURE)))
 
 
 def send(item: Submission) -> None:
@@ -97,7 +130,8 @@ def add_poem(child: Child, by: Account, title: str, text: str, visibility: Visib
 
 def add_file(child: Child, by: Account, kind: Kind, data: bytes, *, title: str = "",
              words: str = "", visibility: Visibility = Visibility.ISRO,
-             language: str = "en") -> Submission:
+             language: str = "en",
+             before_commit: Callable[[Submission], None] | None = None) -> Submission:
     """Check, re-encode and store a picture or voice note, then commit the row.
 
     Raises one of keeping.PROBLEMS for anything we cannot keep. If the database write
@@ -116,6 +150,10 @@ def add_file(child: Child, by: Account, kind: Kind, data: bytes, *, title: str =
             session.add(item)
             session.flush()
             send(item)
+            if before_commit is not None:
+                before_commit(item)
+            if kind is Kind.VOICE:
+                transcribe_later(upload.stored.id)
             session.commit()
         except BaseException:
             session.rollback()

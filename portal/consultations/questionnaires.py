@@ -114,6 +114,22 @@ HELPED = (
     Option("no", _l("No, I did it myself")), Option("carer", _l("Yes, my carer helped")),
     Option("someone_else", _l("Yes, someone else helped")),
 )
+# Express mode shows every answer as a big tile; these are the symbols for answers that
+# have no face (static/pictures/<name>.svg). An answer not listed here is a tile of words.
+EXPRESS_PICTURES = {
+    "yes": "yes", "no": "no", NOT_SURE: "not-sure",
+    "carer": "home", "social_worker": "meeting", "family": "family", "teacher": "school",
+    "friend": "star", "advocate": "heart",
+    "home": "home", "school": "school", "office": "meeting",
+    # Where one question's answer means something else: "No, I did it myself".
+    "helped:no": "star", "helped:carer": "home", "helped:someone_else": "family",
+}
+
+
+def express_picture(question: Question, option: Option) -> str | None:
+    """The symbol for an answer tile in Express mode: its face, or a symbol, or none."""
+    return (option.picture or EXPRESS_PICTURES.get(f"{question.id}:{option.value}")
+            or EXPRESS_PICTURES.get(option.value))
 LANGUAGES = (
     Option("ar", "العربية"), Option("ps", "پښتو"), Option("fa_AF", "دری"), Option("fa", "فارسی"),
     Option("ckb", "کوردی"), Option("ti", "ትግርኛ"), Option("am", "አማርኛ"), Option("sq", "Shqip"),

@@ -8,31 +8,42 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from portal import access, audit, clock, db, limits, receipts
+from portal import access, audit, db, limits, receipts
+from portal.accounts import preferences
 from portal.accounts.models import Role
 from portal.consultations import operations, queries
 from portal.consultations.forms import (
     ChooseFormForm,
     PictureForm,
     PoemForm,
+    VoiceAnswerForm,
     VoiceForm,
+    name_the_officer,
     question_form,
 )
 from portal.consultations.models import Kind, Submission
-from portal.consultations.questionnaires import NOT_SURE, QUESTIONNAIRES, SECTIONS, any_form
+from portal.consultations.questionnaires import (
+    MULTI,
+    NOT_SURE,
+    QUESTIONNAIRES,
+    SECTIONS,
+    TEXT,
+    any_form,
+    express_picture,
+)
 from portal.i18n import current_locale
 from portal.media import keeping
 from portal.media.serving import app_store, send_stored
 from portal.messages import queries as flag_queries
 from portal.messages import reading
+from portal.plain_words import officer_name
+from portal.transcripts.reading import for_staff as transcript_for_staff
 
 bp = Blueprint("consultations", __name__)
 access.register_subject("submission_id", queries.may_see_id)
 access.register_owned("submission", queries.is_childs)
 CHILD = Role.CHILD
 STAFF_AND_CARERS = (Role.ISRO, Role.MANAGER, Role.CARER)
-# Under this age a child is told "your reviewing officer, Priya", not "your ISRO".
-PLAIN_WORDS_UNDER = 12
 # Hints that name the ISRO, in the words for an under-12 (the others name nobody).
 OFFICER_HINTS = {
     "chair": _l("Chairing means you help run the meeting. Your reviewing officer, %(name)s, "
@@ -40,7 +51,6 @@ OFFICER_HINTS = {
     "not_in_front_of": _l("Tell us what, and in front of whom. Your reviewing officer, "
                           "%(name)s, will keep it private."),
 }
-TITLES = {"mr", "mrs", "ms", "miss", "mx", "dr"}
 HOUSES = {
     "worries": _l("House of worries"),
     "good_things": _l("House of good things"),
@@ -56,17 +66,6 @@ def _draft_or_none() -> Submission | None:
     return queries.draft_form(_child().id)
 
 
-def officer_name(child) -> str | None:
-    """The first name of an under-12's ISRO ("Priya"), to say "your reviewing officer,
-    Priya"; None for an older child (who reads "your ISRO") or one with no ISRO yet."""
-    if child.age_on(clock.today()) >= PLAIN_WORDS_UNDER or child.isro is None:
-        return None
-    name = child.isro.display_name.strip()
-    first = name.split()[0] if name else None
-    # "Ms Patel" stays "Ms Patel": a title is not a first name.
-    return name if first and first.rstrip(".").lower() in TITLES else first
-
-
 @dataclass(frozen=True)
 class House:
     question: object
@@ -74,6 +73,7 @@ class House:
     kind: str  # worries, good_things, dreams: which house is drawn
     lines: list[str]
     status: str  # answered, skipped, not_sure
+    voice: int | None = None  # an answer said out loud (Express mode): its voice note
 
 
 def house_lines(text: str) -> list[str]:
@@ -100,7 +100,7 @@ def _sections(questions, answers: dict):
                 value = answer.get("value") if status == "answered" else None
                 houses.append(House(q, HOUSES[q.id], q.id,
                                     house_lines(value) if isinstance(value, str) else [],
-                                    status))
+                                    status, answer.get("voice")))
         result.append((SECTIONS[section_id], [q for q in group if q.id not in HOUSES], houses))
     return result
 
@@ -170,10 +170,23 @@ def question(question_id: str):
         return redirect(url_for(".check"))
     changing = request.args.get("change") == "1"
     form = question_form(q, draft.answers.get(q.id))
+    express = preferences.current()["express"]
     if request.method == "POST":
         action = request.form.get("action", "next")
+        if express and q.kind == MULTI and "toggle" in request.form:
+            # A big tile was pressed: add or take away that answer, and stay here.
+            try:
+                operations.toggle_choice(draft, q, request.form["toggle"])
+            except ValueError:
+                abort(400)
+            db.session().commit()
+            return redirect(url_for(".question", question_id=q.id, **(
+                {"change": "1"} if changing else {})) + "#tiles")
         if action in ("skip", NOT_SURE):
             operations.save_answer(draft, q, None, "skipped" if action == "skip" else NOT_SURE)
+        elif (express and q.kind == MULTI and "answer" not in request.form
+              and (draft.answers.get(q.id) or {}).get("status") == "answered"):
+            pass  # chosen already, one tile at a time
         elif form.validate_on_submit():
             value = form.answer.data
             operations.save_answer(draft, q, value,
@@ -198,13 +211,46 @@ def _render_question(draft, questionnaire, q, form, changing: bool):
     back = (url_for(".check") if changing else
             url_for(".question", question_id=shown[position - 1].id) if position else
             url_for(".start"))
+    express = preferences.current()["express"]
     return render_template(
-        "consultations/question.html", form=form, question=q, section=SECTIONS[q.section],
+        "consultations/question_express.html" if express else "consultations/question.html",
+        form=form, question=q, section=SECTIONS[q.section], answer=draft.answers.get(q.id),
+        tiles=[(o, express_picture(q, o)) for o in q.options] if express else None,
         number=position + 1, total=len(shown), back=back, changing=changing,
         pictures={o.value: o.picture for o in q.options if o.picture},
         offers_not_sure=NOT_SURE not in {o.value for o in q.options} and q.kind != "faces",
         officer=officer,
     )
+
+
+@bp.route("/my-say/form/<question_id>/say", methods=["GET", "POST"])
+@access.allow(CHILD)
+def say_answer(question_id: str):
+    """Express mode: say the answer out loud instead of typing it."""
+    draft = _draft_or_none()
+    if draft is None:
+        return redirect(url_for(".start"))
+    q = QUESTIONNAIRES[draft.questionnaire].question(question_id)
+    if q is None or q.kind != TEXT:
+        abort(404)
+    form = VoiceAnswerForm()
+    if form.validate_on_submit():
+        if not limits.may_send(limits.UPLOADS, str(q.text), None):
+            form.file.errors.append(str(limits.TOO_MANY))
+            return render_template("consultations/say_answer.html", form=form, question=q), 429
+        try:
+            operations.add_voice_answer(draft, q, current_user, form.file.data.read(),
+                                        current_locale().code)
+        except keeping.PROBLEMS as problem:
+            form.file.errors.append(keeping.upload_problem(problem))
+        else:
+            shown = QUESTIONNAIRES[draft.questionnaire].shown(draft.answers)
+            position = _position(shown, q.id)
+            if position + 1 >= len(shown):
+                return redirect(url_for(".check"))
+            return redirect(url_for(".question", question_id=shown[position + 1].id))
+    return render_template("consultations/say_answer.html", form=form, question=q,
+                           officer=officer_name(_child()))
 
 
 @bp.route("/my-say/form/check")
@@ -244,11 +290,13 @@ def sent(submission_id: int):
 
 
 def _upload(kind: Kind, form, template: str):
+    officer = officer_name(_child())
+    name_the_officer(form, officer)
     if form.validate_on_submit():
         words = getattr(form, "words", None) and form.words.data
         if not limits.may_send(limits.UPLOADS, form.title.data, words):
             form.file.errors.append(str(limits.TOO_MANY))
-            return render_template(template, form=form), 429
+            return render_template(template, form=form, officer=officer), 429
         upload = form.file.data
         try:
             item = operations.add_file(
@@ -260,7 +308,7 @@ def _upload(kind: Kind, form, template: str):
             form.file.errors.append(keeping.upload_problem(problem))
         else:
             return redirect(url_for(".sent", submission_id=item.id))
-    return render_template(template, form=form)
+    return render_template(template, form=form, officer=officer)
 
 
 @bp.route("/my-say/picture", methods=["GET", "POST"])
@@ -279,15 +327,17 @@ def voice():
 @access.allow(CHILD)
 def poem():
     form = PoemForm()
+    officer = officer_name(_child())
+    name_the_officer(form, officer)
     if form.validate_on_submit():
         if not limits.may_send(limits.UPLOADS, form.title.data, form.text.data):
             form.text.errors.append(str(limits.TOO_MANY))
-            return render_template("consultations/poem.html", form=form), 429
+            return render_template("consultations/poem.html", form=form, officer=officer), 429
         item = operations.add_poem(_child(), current_user, form.title.data or "", form.text.data,
                                    form.visibility.data, current_locale().code)
         db.session().commit()
         return redirect(url_for(".sent", submission_id=item.id))
-    return render_template("consultations/poem.html", form=form)
+    return render_template("consultations/poem.html", form=form, officer=officer)
 
 
 @bp.route("/my-things")
@@ -296,7 +346,8 @@ def my_things():
     child = _child()
     items = queries.sent_by_child(child.id)
     return render_template("consultations/my_things.html", items=items,
-                           receipts=receipts.for_things(child.id, [i.id for i in items]))
+                           receipts=receipts.for_things(child.id, [i.id for i in items]),
+                           officer=officer_name(child))
 
 
 @bp.route("/things/<int:submission_id>")
@@ -309,9 +360,10 @@ def thing(submission_id: int):
                      subject=f"submission:{item.id}")
         db.session().commit()
     questionnaire = any_form(item.questionnaire)
+    heard = transcript_for_staff(item.file_id, item.child_id) if item.kind == Kind.VOICE else None
     return render_template("consultations/thing.html", item=item,
                            questions=questionnaire.shown(item.answers) if questionnaire else [],
-                           sections=SECTIONS)
+                           sections=SECTIONS, heard=heard)
 
 
 @bp.route("/files/<int:submission_id>/<any(full, thumb):variant>")

@@ -14,6 +14,7 @@ from portal.casework import queries as casework
 from portal.casework.forms import AllocateForm
 from portal.consultations import queries as views_sent
 from portal.messages import queries as conversations
+from portal.plain_words import officer_name
 from portal.reviews import queries as reviews
 
 bp = Blueprint("pages", __name__)
@@ -34,7 +35,8 @@ def home():
         child = children[0] if children else None
         context["unseen_letters"] = reviews.unseen_letters(child.id) if child else 0
         return render_template("pages/home_child.html", child=child,
-                               review=upcoming.get(child.id) if child else None, **context)
+                               review=upcoming.get(child.id) if child else None,
+                               officer=officer_name(child), **context)
     if role in (Role.CARER, Role.ADVOCATE):
         context["sent_by_me"] = views_sent.sent_by(current_user.id, [c.id for c in children])
     return render_template(f"pages/home_{role.value}.html", **context)

@@ -9,8 +9,8 @@ from flask_login import current_user
 from portal import access, db, limits
 from portal.accounts.models import Role
 from portal.consultations import operations as sending
-from portal.consultations.views import officer_name
 from portal.i18n import current_locale
+from portal.plain_words import officer_name
 from portal.planning import forms, operations, queries
 
 bp = Blueprint("planning", __name__)

@@ -1,6 +1,14 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, HiddenField, RadioField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
@@ -60,8 +68,9 @@ class PlansForm(FlaskForm):
                           render_kw={"rows": 8})
 
 
-def letter_form_class():
-    """The letter editor: one text box per section, three action rows, sharing."""
+def letter_form_class(you_said_rows: int = 3):
+    """The letter editor: one text box per section, four action rows, sharing, and rows
+    of "You said, we did" (what the child said, and the decision made because of it)."""
 
     class LetterForm(FlaskForm):
         lock_version = HiddenField()
@@ -77,4 +86,36 @@ def letter_form_class():
         setattr(LetterForm, f"what_{n}", StringField(_l("Will do what"),
                                                      validators=[Optional(), Length(max=500)]))
         setattr(LetterForm, f"by_{n}", DateField(_l("By when"), validators=[Optional()]))
+    for n in range(1, you_said_rows + 1):
+        # Choices are the child's own words, set by the view; checked there and again by
+        # operations.save_letter, so nothing else can be linked.
+        setattr(LetterForm, f"said_{n}", SelectField(_l("What the child said"),
+                                                     validate_choice=False))
+        setattr(LetterForm, f"so_{n}", TextAreaField(
+            _l("So: what was decided because of it"),
+            validators=[Optional(), Length(max=500)], render_kw={"rows": 2}))
     return LetterForm
+
+
+class NotHappenedForm(FlaskForm):
+    words = TextAreaField(_l("Do you want to say more? You don't have to."),
+                          validators=[Optional(), Length(max=500, message=_l(
+                              "Use 500 letters or fewer"))], render_kw={"rows": 3})
+
+
+def plan_status_form_class(action_ids: list[int]):
+    """The ISRO's plan page: a status and a note for each action."""
+    from portal.reviews.my_plan import STAFF_WORDS
+
+    class PlanStatusForm(FlaskForm):
+        pass
+
+    for action_id in action_ids:
+        setattr(PlanStatusForm, f"status_{action_id}", RadioField(
+            _l("Status"), choices=[SelectChoice(k, v) for k, v in STAFF_WORDS.items()],
+            validators=[InputRequired(_l("Choose a status"))]))
+        setattr(PlanStatusForm, f"note_{action_id}", StringField(
+            _l("Note for the child"),
+            description=_l("Needed for “Late” and “Changed”, e.g. “Ms Patel is chasing it”."),
+            validators=[Optional(), Length(max=500)]))
+    return PlanStatusForm

@@ -3,7 +3,17 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text, UniqueConstraint, false
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.accounts.models import Account, Child
@@ -70,6 +80,9 @@ class Letter(Base):
     sections: Mapped[dict] = mapped_column(JSON, default=dict)
     # [{"who": ..., "what": ..., "by": "yyyy-mm-dd"}]
     actions: Mapped[list] = mapped_column(JSON, default=list)
+    # "You said, we did": [{"source": "submission:3:worries", "question": ..., "said": the
+    # child's words as typed, copied when linked, "so": the decision}] (reviews.you_said).
+    you_said: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")
     shared_with_carer: Mapped[bool] = mapped_column(default=False)
     deadline_on: Mapped[date] = mapped_column(Date)
     first_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -108,6 +121,7 @@ class LetterVersion(Base):
     number: Mapped[int] = mapped_column(Integer)
     sections: Mapped[dict] = mapped_column(JSON)
     actions: Mapped[list] = mapped_column(JSON)
+    you_said: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")
     language: Mapped[str] = mapped_column(String(16), default="en")
     published_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     published_by_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id",
@@ -117,3 +131,55 @@ class LetterVersion(Base):
 
     letter: Mapped[Letter] = relationship(back_populates="versions")
     published_by: Mapped[Account | None] = relationship()
+
+
+PLAN_STATUSES = ("todo", "done", "late", "changed")
+
+
+class PlanAction(Base):
+    """One action of a published letter on the child's My plan, with its status, which the
+    ISRO keeps up to date between reviews. An action taken out of the letter when it is
+    published again is retired (position None), not deleted, so what the child said
+    about it is kept."""
+
+    __tablename__ = "plan_actions"
+    __table_args__ = (CheckConstraint("status IN ('todo', 'done', 'late', 'changed')",
+                                      name="status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    letter_id: Mapped[int] = mapped_column(ForeignKey("letters.id", ondelete="CASCADE"),
+                                           index=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("children.id", ondelete="CASCADE"),
+                                          index=True)
+    position: Mapped[int | None] = mapped_column(Integer)
+    # The action's words when published: how a republished letter's actions are matched.
+    what: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(8), default="todo")
+    note: Mapped[str | None] = mapped_column(Text)
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id",
+                                                                 ondelete="SET NULL"))
+
+    reports: Mapped[list[PlanReport]] = relationship(order_by="PlanReport.said_at",
+                                                     back_populates="action")
+
+    @property
+    def open_reports(self) -> list[PlanReport]:
+        """What the child said since the ISRO last changed this action's status."""
+        return [r for r in self.reports if self.updated_at is None or r.said_at > self.updated_at]
+
+
+class PlanReport(Base):
+    """The child pressed "This hasn't happened" on an action (with a few words, or none)."""
+
+    __tablename__ = "plan_reports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action_id: Mapped[int] = mapped_column(ForeignKey("plan_actions.id", ondelete="CASCADE"),
+                                           index=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("children.id", ondelete="CASCADE"),
+                                          index=True)
+    words: Mapped[str | None] = mapped_column(Text)
+    said_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    action: Mapped[PlanAction] = relationship(back_populates="reports")

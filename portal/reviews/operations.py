@@ -8,7 +8,8 @@ from sqlalchemy.orm.exc import StaleDataError
 from portal import audit, clock, db
 from portal.accounts.models import Account, Child, Role
 from portal.db import utcnow
-from portal.reviews import participation, queries, timescales
+from portal.reviews import my_plan, participation, queries, timescales
+from portal.reviews import you_said as linking
 from portal.reviews.letters import SECTION_LIMIT, SECTIONS
 from portal.reviews.models import AgreedPlan, Letter, LetterVersion, Review
 
@@ -114,10 +115,15 @@ def publish_plans(review: Review, lines: list[str], by: Account) -> None:
 
 
 def save_letter(letter: Letter, by: Account, *, sections: dict, actions: list,
-                shared_with_carer: bool, lock_version: int) -> None:
-    """Save the draft; refuse (StaleLetter) if it changed since ``lock_version`` was read."""
+                shared_with_carer: bool, lock_version: int,
+                you_said: list[tuple[str, str]] | None = None) -> None:
+    """Save the draft; refuse (StaleLetter) if it changed since ``lock_version`` was read.
+    ``you_said``: (source, decision) pairs linking decisions to the child's own words
+    (reviews.you_said; NotTheChildsWords for anything else); None leaves them as they are."""
     if lock_version != letter.lock_version:
         raise StaleLetter
+    if you_said is not None:
+        letter.you_said = linking.resolve(letter, you_said)
     letter.sections = {key: (sections.get(key) or "")[:SECTION_LIMIT] for key, _ in SECTIONS}
     letter.actions = [a for a in actions if any(a.values())]
     letter.shared_with_carer = shared_with_carer
@@ -133,10 +139,11 @@ def publish_letter(letter: Letter, by: Account, language: str) -> LetterVersion:
     """Publish the draft as a new version; a correction is a new version the child sees."""
     number = (letter.latest.number if letter.latest else 0) + 1
     version = LetterVersion(letter_id=letter.id, number=number, sections=dict(letter.sections),
-                            actions=list(letter.actions), language=language,
-                            published_by_id=by.id)
+                            actions=list(letter.actions), you_said=list(letter.you_said or []),
+                            language=language, published_by_id=by.id)
     db.session().add(version)
     letter.versions.append(version)
+    my_plan.follow_letter(letter, version)
     if letter.first_published_at is None:
         letter.first_published_at = utcnow()
     audit.record("letter.published", actor_id=by.id, child_id=letter.child_id,

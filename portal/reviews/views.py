@@ -17,6 +17,7 @@ from portal.messages import queries as conversations
 from portal.numbers import parse_int
 from portal.planning import booking as planning
 from portal.reviews import operations, participation, queries, timescales
+from portal.reviews import you_said as linking
 from portal.reviews.forms import PlansForm, RecordForm, ScheduleForm, letter_form_class
 from portal.reviews.letters import SECTIONS, reading_age
 
@@ -157,6 +158,25 @@ def plans(review_id: int):
     return render_template("reviews/plans.html", form=form, review=review)
 
 
+def _links_from_form(form, rows: int, allowed: set[str], name: str) -> list[tuple[str, str]]:
+    """(source, decision) pairs from the "You said, we did" rows; errors on the fields."""
+    links = []
+    for n in range(1, rows + 1):
+        said, so = form[f"said_{n}"], form[f"so_{n}"]
+        source, decision = (said.data or "").strip(), (so.data or "").strip()
+        if not source and not decision:
+            continue
+        if source not in allowed:
+            said.errors = [*said.errors, _("Choose something %(name)s said from the list",
+                                           name=name) if source else
+                           _("Choose what %(name)s said that this decision answers", name=name)]
+        elif not decision:
+            so.errors = [*so.errors, _("Write what was decided because of it")]
+        else:
+            links.append((source, decision))
+    return links
+
+
 def _letter_from_form(form) -> tuple[dict, list]:
     sections = {key: getattr(form, key).data or "" for key, _label in SECTIONS}
     actions = [{"who": getattr(form, f"who_{n}").data or "",
@@ -174,8 +194,15 @@ def letter(review_id: int):
     if item is None:
         flash(_("Record the review first: the letter opens when the review is recorded."))
         return redirect(url_for(".record", review_id=review_id))
-    form = letter_form_class()()
+    rows = linking.rows_for(item)
+    form = letter_form_class(rows)()
+    words = linking.childs_words(item)
+    options = linking.choices(item, words)
+    for n in range(1, rows + 1):
+        form[f"said_{n}"].choices = [("", _("Choose what the child said"))] + options
     if request.method == "GET":
+        for n, link in enumerate(item.you_said or [], start=1):
+            form[f"said_{n}"].data, form[f"so_{n}"].data = link.get("source"), link.get("so")
         form.lock_version.data = item.lock_version
         form.shared_with_carer.data = item.shared_with_carer
         for key, _label in SECTIONS:
@@ -186,15 +213,25 @@ def letter(review_id: int):
             getattr(form, f"by_{n}").data = (datetime.fromisoformat(action["by"]).date()
                                              if action.get("by") else None)
     stale = False
-    if form.validate_on_submit():
+    valid = form.validate_on_submit()
+    links = _links_from_form(form, rows, {key for key, _label in options},
+                             item.child.preferred_name) if valid else []
+    if valid and not any(form[f"{part}_{n}"].errors for part in ("said", "so")
+                         for n in range(1, rows + 1)):
         sections, actions = _letter_from_form(form)
         try:
             operations.save_letter(item, current_user, sections=sections, actions=actions,
                                    shared_with_carer=form.shared_with_carer.data,
-                                   lock_version=parse_int(form.lock_version.data) or 0)
+                                   lock_version=parse_int(form.lock_version.data) or 0,
+                                   you_said=links)
         except operations.StaleLetter:
             stale = True
             item = queries.letter_for(review_id)
+        except linking.NotTheChildsWords:  # gone from the list since the page was drawn
+            db.session().rollback()
+            item = queries.letter_for(review_id)
+            form.said_1.errors = [_("Choose something %(name)s said from the list",
+                                    name=item.child.preferred_name)]
         else:
             action = request.form.get("action", "save")
             if action == "publish":
@@ -211,9 +248,14 @@ def letter(review_id: int):
     language = item.child.language or "en"
     ages = {key: reading_age(getattr(form, key).data or "", language) for key, _l in SECTIONS}
     whole = reading_age(" ".join(getattr(form, key).data or "" for key, _l in SECTIONS), language)
+    # The pick-list shows the child's own words: a staff read of their content.
+    audit.record("staff.viewed_words_for_letter", actor_id=current_user.id,
+                 child_id=item.child_id, subject=f"letter:{item.id}",
+                 shown=[said.key for said in words])
     audit.staff_viewed("staff.viewed_letter_editor", child_id=item.child_id,
                        subject=f"letter:{item.id}")
     return render_template("reviews/letter_edit.html", form=form, letter=item, review=review,
+                           you_said_rows=rows,
                            questions=conversations.questions_about([item.id]),
                            stale=stale, ages=ages, whole=whole, sections=SECTIONS,
                            child_age=item.child.age_on(review.day))

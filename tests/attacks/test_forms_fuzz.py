@@ -51,7 +51,8 @@ def _things(make: Factory, child, isro, carer) -> dict:
             "flag_id": make.open_flag_ids(child)[0], "review_id": review_id,
             "letter_id": letter_id, "challenge_id": make.challenge(child), "link_id": link.id,
             "account_id": isro.id, "variant": "full", "change": "suspend",
-            "question_id": "worries", "key": "participation", "code": "en", "year": 2025}
+            "question_id": "worries", "key": "participation", "code": "en", "year": 2025,
+            "job_id": 1, "action_id": 1}
 
 
 def _build(rule: UrlRule, ids: dict) -> str:

@@ -237,6 +237,17 @@ def _walk(portal: Portal, page, group: str, lang: str) -> Iterator[str]:
         yield f"{urlsplit(page.url).path} (a question, answered with nothing)"
         portal.open(page, "/my-say/form/check")
         yield "/my-say/form/check"
+    if group == "young.demo":
+        # Express mode (issue 16): face tiles, tiles for several people, a question to
+        # type or say, and the page to say it.
+        set_express(portal, group, True)
+        try:
+            for path in ("/my-say/form/home_feel", "/my-say/form/who_there",
+                         "/my-say/form/worries", "/my-say/form/worries/say"):
+                portal.open(page, path)
+                yield f"{path} (Express mode)"
+        finally:
+            set_express(portal, group, False)
     if group == "child.demo":
         # Another child's page: the "not for your account" page.
         with portal.app.app_context():
@@ -266,6 +277,28 @@ def _walk(portal: Portal, page, group: str, lang: str) -> Iterator[str]:
                 page.click("main form button[type=submit]")
         assert page.locator(".setup-code").count() == 1, "the sign-in card page has no code"
         yield f"{path} -> sign-in card"
+        # My plan's status page and the letter editor's "You said, we did" pick-list.
+        with portal.app.app_context():
+            from portal import db
+            from portal.accounts.models import Child
+            from portal.reviews.models import Letter
+
+            sam = db.session().query(Child).filter(Child.reference == "DEMO-0001").one()
+            letter = db.session().query(Letter).filter(Letter.child_id == sam.id).first()
+            plan_pages = (f"/children/{sam.id}/plan", f"/reviews/{letter.review_id}/letter")
+        for path in plan_pages:
+            portal.open(page, path)
+            yield path
+
+
+def set_express(portal: Portal, username: str, on: bool) -> None:
+    from portal import db
+    from portal.accounts.operations import find_account
+
+    with portal.app.app_context():
+        account = find_account(username)
+        account.settings = {**(account.settings or {}), "express": on}
+        db.session().commit()
 
 
 @dataclass

@@ -62,9 +62,12 @@ def test_childrens_controls_are_at_least_44_px(portal, lang, width):
 
     portal.sign_in(page, "child.demo")
     use_language(portal, page, lang)
-    for path in ("/", "/help", "/settings"):
+    for path in ("/", "/help", "/settings", "/my-plan"):
         portal.open(page, path)
         small += _too_small(page, path)
         measured += len(page.evaluate(MEASURE))
+    # "This hasn't happened", from the first action on My plan.
+    portal.open(page, page.locator("a.plan-button").first.get_attribute("href"))
+    small += _too_small(page, "/my-plan/not-happened")
     assert measured > 20, f"only {measured} controls measured"
     assert not small, f"targets smaller than {SMALLEST}x{SMALLEST} CSS px:\n" + "\n".join(small)

@@ -21,8 +21,9 @@ from tests.helpers import post_form
 # /caseload.csv: the rows, their next reviews, the letters due (3), the audit event (1),
 #   no banner: 5.
 # /new: what was sent, with its children and who entered it; the messages, with their
-#   conversations, children and authors (2); the audit events (1): 5.
-EXPECTED = {"/caseload": 8, "/caseload.csv": 5, "/new": 5}
+#   conversations, children and authors; "This hasn't happened" on My plan, with its
+#   action and child (3); the audit events (1): 6.
+EXPECTED = {"/caseload": 8, "/caseload.csv": 5, "/new": 6}
 
 
 def _add_children(make, isro, first: int, last: int) -> None:
