@@ -279,10 +279,15 @@ def stored_names() -> set[str]:
 
 def _orphan_files() -> list[str]:
     """Files in the upload folder no row names, and temporaries left by interrupted
-    writes, untouched for an hour (paths inside the folder)."""
+    writes, untouched for an hour (paths inside the folder); with uploads in a bucket
+    (PORTAL_STORAGE_URL), objects no row names written over an hour ago (their keys)."""
     from portal import backup
+    from portal.media.serving import app_store
     from portal.media.storage import TEMPORARY_PREFIX
 
+    store = app_store()
+    if current_app.config["PORTAL"].storage_url:  # objects in a bucket: their keys
+        return store.orphans(stored_names(), older_than_seconds=ORPHAN_AFTER_SECONDS)
     root = current_app.config["PORTAL"].upload_dir
     cutoff = wall_clock.time() - ORPHAN_AFTER_SECONDS  # file times are the disk's own
     found = backup.orphans(root, stored_names())
@@ -460,6 +465,13 @@ def _remove_files(names: list[str]) -> int:
 
 
 def _remove_orphans(paths: list[str]) -> int:
+    if current_app.config["PORTAL"].storage_url:  # keys in the bucket
+        from portal.media.serving import app_store
+
+        store = app_store()
+        for key in paths:
+            store.remove_orphan(key)  # only keys under the store's own prefix
+        return len(paths)
     root = Path(current_app.config["PORTAL"].upload_dir).resolve()
     removed = 0
     for relative in paths:

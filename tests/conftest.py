@@ -19,7 +19,7 @@ from portal.config import Config
 from portal.models import Base
 from portal.security import limiter
 
-pytest_plugins = ["tests.helpers"]
+pytest_plugins = ["tests.helpers", "tests.seaweed"]
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -135,3 +135,14 @@ def pytest_make_collect_report(collector):
         report.outcome = "failed"
         report.longrepr = f"{report.nodeid}: skipped at collection counts as a failure: {reason}"
     return report
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked ``postgresql`` (several hosts sharing one database) run on the
+    PostgreSQL pass only: on SQLite they are deselected, said so, never skipped."""
+    if os.environ.get("PORTAL_TEST_DATABASE_URL", "").startswith("postgresql"):
+        return
+    kept = [item for item in items if item.get_closest_marker("postgresql") is None]
+    if len(kept) != len(items):
+        config.hook.pytest_deselected(items=[i for i in items if i not in kept])
+        items[:] = kept

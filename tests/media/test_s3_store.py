@@ -228,3 +228,26 @@ def test_the_storage_settings_come_from_the_environment(tmp_path):
     assert (config.storage_url, config.s3_endpoint_url) == ("s3://b/p",
                                                             "http://127.0.0.1:8333")
     assert Config.from_env({"PORTAL_INSTANCE_DIR": str(tmp_path)}).storage_url is None
+
+
+def test_retention_finds_an_old_orphan_object_and_removes_only_it(
+        s3_app, child, objects, seaweedfs, bucket, monkeypatch):
+    """Retention's "files no record names" looks in the bucket when uploads are objects,
+    not only in the upload folder: an object left by a crash an hour ago is planned and
+    removed; the picture a row names stays."""
+    from portal import retention
+
+    assert _send(s3_app, "picture", png_bytes(), "me.png").status_code == 302
+    orphan = "cd" + "1" * 30 + ".jpg"
+    seaweedfs[1].put_object(Bucket=bucket, Key=PREFIX + orphan, Body=b"left by a crash")
+    runner = s3_app.test_cli_runner()
+    fresh = runner.invoke(args=["retention"])  # just written: too new to be a leftover
+    assert fresh.exit_code == 0 and "no record names: 0" in fresh.output, \
+        fresh.output
+    monkeypatch.setattr(retention, "ORPHAN_AFTER_SECONDS", -60)  # now it is "old enough"
+    planned = runner.invoke(args=["retention"])
+    assert "no record names: 1" in planned.output, planned.output
+    applied = runner.invoke(args=["retention", "--apply"])
+    assert applied.exit_code == 0, applied.output
+    stored = _stored(s3_app)
+    assert objects() == {stored.name, stored.thumbnail_name}

@@ -99,3 +99,16 @@ class Browser:
         data = {"csrf_token": self.token(page or path), **data}
         return self.http.post(self.url + path, data=data, files=files, allow_redirects=False,
                               timeout=60)
+
+
+def send_poem_or_picture(browser: Browser, url: str, token: str, title: str, count: int,
+                         picture: bytes):
+    """One child's next submission in a load test: every third a picture, else a poem."""
+    if count % 3 == 2:
+        return browser.http.post(url + "/my-say/picture", data={
+            "csrf_token": token, "title": title, "visibility": "isro"},
+            files={"file": ("p.png", picture, "image/png")}, allow_redirects=False,
+            timeout=60)
+    return browser.http.post(url + "/my-say/poem", data={
+        "csrf_token": token, "title": title, "text": "Line\n" * 20, "visibility": "isro"},
+        allow_redirects=False, timeout=60)

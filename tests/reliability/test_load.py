@@ -18,7 +18,7 @@ from sqlalchemy import select
 from portal import db, limits
 from portal.consultations.models import Submission
 from tests.helpers import PASSWORD, png_bytes
-from tests.reliability.server import Browser, gunicorn
+from tests.reliability.server import Browser, gunicorn, send_poem_or_picture
 
 CHILDREN = 100
 SECONDS = float(os.environ.get("PORTAL_LOAD_SECONDS", "60"))
@@ -54,15 +54,7 @@ def test_a_hundred_children_sending_at_once_lose_nothing(app, make, test_config)
             count = 0
             while time.monotonic() < deadline[0]:
                 title = f"load{n} {'picture' if count % 3 == 2 else 'poem'} {count}"
-                if count % 3 == 2:
-                    response = browser.http.post(url + "/my-say/picture", data={
-                        "csrf_token": token, "title": title, "visibility": "isro"},
-                        files={"file": ("p.png", picture, "image/png")},
-                        allow_redirects=False, timeout=60)
-                else:
-                    response = browser.http.post(url + "/my-say/poem", data={
-                        "csrf_token": token, "title": title, "text": "Line\n" * 20,
-                        "visibility": "isro"}, allow_redirects=False, timeout=60)
+                response = send_poem_or_picture(browser, url, token, title, count, picture)
                 count += 1
                 location = response.headers.get("Location", "")
                 if response.status_code == 302 and "/my-say/sent/" in location:

@@ -304,7 +304,7 @@ def test_how_was_my_review_and_requests_for_an_advocate_are_counted_in_the_repor
     kids = {name: make.child(14, isro=isro, username=f"fb.{name}", name=name.title())
             for name in (*answers, "dot")}
     clients = {}
-    for name, kid in kids.items():
+    for name in kids:
         clients[name] = app.test_client()
         assert sign_in(clients[name], f"fb.{name}").status_code == 302
     for name, (listened, understood) in answers.items():
