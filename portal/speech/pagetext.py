@@ -113,7 +113,20 @@ class _Collector(HTMLParser):
 
 
 def texts_by_id(html: str, ids: set[str], *, fixed_only: bool) -> dict[str, str]:
-    """The spoken text of each element in ``ids`` found in ``html``."""
+    """The spoken text of each element in ``ids`` found in ``html``.
+
+    Every read-aloud block is <main> or inside it, so only <main> is parsed (a third of a
+    page's markup is the head, masthead and footer); the whole page when a block is not
+    found there."""
+    start, end = html.find("<main"), html.rfind("</main>")
+    if start != -1 and end > start:
+        found = _collect(html[start:end + len("</main>")], ids, fixed_only)
+        if set(ids) <= set(found):
+            return found
+    return _collect(html, ids, fixed_only)
+
+
+def _collect(html: str, ids: set[str], fixed_only: bool) -> dict[str, str]:
     collector = _Collector(set(ids), fixed_only)
     collector.feed(html)
     collector.close()

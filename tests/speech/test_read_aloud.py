@@ -35,6 +35,14 @@ def _home(client) -> tuple[str, str, str]:
     return token, words, csrf_token(html)
 
 
+def _said_in(app, language: str, message: str) -> str:
+    """The message as the person reads it, in their own language."""
+    from flask_babel import force_locale
+
+    with app.test_request_context("/"), force_locale(language):
+        return gettext(message)
+
+
 def _ask(client, token: str, text: str, csrf: str):
     return client.post("/say", data={"token": token, "text": text, "csrf_token": csrf},
                        headers={"Accept": "application/json"})
@@ -106,7 +114,8 @@ def test_one_childs_read_aloud_token_does_not_work_for_another_child(app, make):
     other_csrf = csrf_token(second.get("/").get_data(as_text=True))
     refused = _ask(second, token, words, other_csrf)
     assert refused.status_code == 403
-    assert refused.get_json()["error"] == "This read-aloud button belongs to someone else's page."
+    assert refused.get_json()["error"] == _said_in(
+        app, "ar", "This read-aloud button belongs to someone else's page.")
 
 
 def test_a_token_from_a_page_left_open_too_long_is_refused(app, make):
@@ -126,7 +135,8 @@ def test_speech_that_takes_too_long_gives_a_clear_message_not_an_error_page(app,
     monkeypatch.setitem(app.config, "SPEECH_TIMEOUT_SECONDS", 0.000001)
     response = _ask(client, token, words, csrf)
     assert response.status_code == 503
-    assert response.get_json()["error"] == "The voice took too long. Try again in a minute."
+    assert response.get_json()["error"] == _said_in(
+        app, "am", "The voice took too long. Try again in a minute.")
     # Nothing half-made is kept to be played later.
     with app.test_request_context():
         key = tokens.check(token, account_id).key
@@ -222,7 +232,8 @@ def test_a_server_without_espeak_tells_the_child_in_words(app, make, monkeypatch
     monkeypatch.setattr(voices, "ESPEAK", "/nonexistent/espeak-ng")
     response = _ask(client, token, words, csrf)
     assert response.status_code == 503
-    assert response.get_json()["error"] == "The voice is not working just now. Try again later."
+    assert response.get_json()["error"] == _said_in(
+        app, "fa", "The voice is not working just now. Try again later.")
     assert "read-aloud: espeak-ng missing (voice fa)" in caplog.text
     assert words not in caplog.text
 
