@@ -40,9 +40,10 @@ from portal.i18n import FORMAT_LOCALE, RequestLocale, supported
 from portal.media.storage import FileStore
 from portal.messages import queries as conversations
 from portal.messages.models import Message
+from portal.reviews import my_plan
 from portal.reviews import queries as reviews
 from portal.reviews.letters import SECTIONS as LETTER_SECTIONS
-from portal.reviews.models import Letter, LetterVersion, Review
+from portal.reviews.models import Letter, LetterVersion, PlanReport, Review
 
 DOWNLOAD_NAME = "my-say.zip"
 # Kept in memory up to this size, then moved to a temporary file on disk.
@@ -91,6 +92,8 @@ class ChildFile:
     messages: list[Said] = field(default_factory=list)
     letters: list[Written] = field(default_factory=list)
     plans: list[Review] = field(default_factory=list)
+    # What the child said about their plan: "This hasn't happened", and their words.
+    plan_reports: list[PlanReport] = field(default_factory=list)
 
 
 def language_of(child: Child) -> str:
@@ -155,6 +158,7 @@ def collect(child: Child, language: str) -> ChildFile:
                 f"letters/{number}-letter-{_day(letter.latest.published_at)}.html")
         for letter, number in zip(letters, _numbers(len(letters)), strict=True)]
     contents.plans = list(reversed(reviews.reviews_with_plans(child.id)))
+    contents.plan_reports = my_plan.reports_by(child.id)
     return contents
 
 

@@ -127,6 +127,12 @@ def open_reports(child_id: int) -> list[PlanReport]:
     return [r for row in plan.rows for r in row.item.open_reports] if plan else []
 
 
+def reports_by(child_id: int) -> list[PlanReport]:
+    """Every "This hasn't happened" the child said, oldest first (for their own file)."""
+    return list(db.session().scalars(select(PlanReport).where(
+        PlanReport.child_id == child_id).order_by(PlanReport.said_at, PlanReport.id)))
+
+
 def set_status(item: PlanAction, by: Account, status: str, note: str | None) -> bool:
     """Change an action's status and note; False when nothing changed."""
     if status not in PLAN_STATUSES:

@@ -216,3 +216,21 @@ def test_my_plan_says_so_before_sams_first_letter(app, case):
     with clock.fixed(LATER):
         page = _as(app, "sam14").get("/my-plan").get_data(as_text=True)
     assert "There is no plan yet" in page
+
+
+def test_what_sam_said_about_his_plan_is_in_his_own_download(app, case):
+    """A child can download everything they sent: "This hasn't happened" and their words
+    too, exactly as typed."""
+    import io
+    import zipfile
+
+    letter_id = _published(app, case["sam"], case["isro"])
+    bike = _actions(app, letter_id)["Ask about a bike"]
+    with clock.fixed(LATER):
+        sam = _as(app, "sam14")
+        post_form(sam, f"/my-plan/{bike.id}/not-happened",
+                  {"words": "Nobody has asked <b>yet</b> — لا أحد"})
+        archive = zipfile.ZipFile(io.BytesIO(sam.get("/my-things/my-say.zip").get_data()))
+    index = archive.read("index.html").decode()
+    assert "What I said about my plan" in index and "Ask about a bike" in index
+    assert "Nobody has asked &lt;b&gt;yet&lt;/b&gt; — لا أحد" in index
