@@ -40,8 +40,9 @@ def test_sam_plans_his_review_and_the_isro_sees_it_when_booking(portal, javascri
     assert "Not in school" in shown and "red card" in shown.lower()
 
 
-def test_sams_my_things_says_who_read_his_poem_once_the_isro_has_opened_it(portal):
-    sam = portal.new_page(width=375)
+@pytest.mark.parametrize("javascript", [True, False])
+def test_sams_my_things_says_who_read_his_poem_once_the_isro_has_opened_it(portal, javascript):
+    sam = portal.new_page(width=375, java_script_enabled=javascript)
     portal.sign_in(sam, "child.demo")
     portal.open(sam, "/my-say/poem")
     sam.fill("main textarea[name=text]", "The sea is loud at night")
@@ -63,7 +64,8 @@ def test_sams_my_things_says_who_read_his_poem_once_the_isro_has_opened_it(porta
     assert "Priya Shah read this on" in said and "Nobody has read it yet" not in said
 
 
-def test_sam_answers_how_was_my_review_and_the_annual_report_counts_it(portal):
+@pytest.mark.parametrize("javascript", [True, False])
+def test_sam_answers_how_was_my_review_and_the_annual_report_counts_it(portal, javascript):
     from portal import clock, db
     from portal.accounts.models import Child
     from portal.reviews import operations as reviews
@@ -76,7 +78,7 @@ def test_sam_answers_how_was_my_review_and_the_annual_report_counts_it(portal):
         reviews.record(review, child.isro, held_on=held, child_attended=True, attended="",
                        code="PN1")
         db.session().commit()
-    sam = portal.new_page(width=375)
+    sam = portal.new_page(width=375, java_script_enabled=javascript)
     portal.sign_in(sam, "child.demo")
     with sam.expect_navigation():
         sam.click("main a[href='/how-was-my-review']")
@@ -93,12 +95,14 @@ def test_sam_answers_how_was_my_review_and_the_annual_report_counts_it(portal):
     assert row.locator("td").all_inner_texts() == ["1", "0", "0", "0", "1"]
 
 
-def test_a_decision_linked_to_sams_poem_appears_as_you_told_us_in_his_letter(portal):
+@pytest.mark.parametrize("javascript", [True, False])
+def test_a_decision_linked_to_sams_poem_appears_as_you_told_us_in_his_letter(portal,
+                                                                             javascript):
     from portal import clock, db
     from portal.accounts.models import Child
     from portal.reviews import operations as reviews
 
-    sam = portal.new_page(width=375)
+    sam = portal.new_page(width=375, java_script_enabled=javascript)
     portal.sign_in(sam, "child.demo")
     portal.open(sam, "/my-say/poem")
     sam.fill("main textarea[name=text]", "I want to stay at Oak School with my friends")
@@ -112,7 +116,7 @@ def test_a_decision_linked_to_sams_poem_appears_as_you_told_us_in_his_letter(por
                        code="PN1")
         db.session().commit()
         review_id = review.id
-    isro = portal.new_page(width=1280)
+    isro = portal.new_page(width=1280, java_script_enabled=javascript)
     portal.sign_in(isro, "isro.demo")
     portal.open(isro, f"/reviews/{review_id}/letter")
     choice = isro.locator("main select[name=said_1] option", has_text="Oak School").first

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.support import LANGUAGES, use_language
+from tests.browser.support import LANGUAGES, set_express, use_language
 
 pytestmark = pytest.mark.browser
 
@@ -69,5 +69,18 @@ def test_childrens_controls_are_at_least_44_px(portal, lang, width):
     # "This hasn't happened", from the first action on My plan.
     portal.open(page, page.locator("a.plan-button").first.get_attribute("href"))
     small += _too_small(page, "/my-plan/not-happened")
+    # Express mode's tiles, tile buttons and read-aloud buttons, as Mia (7) has them.
+    set_express(portal, "young.demo", True)
+    mia = portal.new_page(width=width, lang=lang)
+    portal.sign_in(mia, "young.demo")
+    use_language(portal, mia, lang)
+    portal.open(mia, "/my-say")
+    with mia.expect_navigation():
+        mia.click('main form[action="/my-say/form/start"] button[type="submit"]')
+    for path in ("/my-say/form/home_feel", "/my-say/form/who_there", "/my-say/form/worries",
+                 "/my-say/form/worries/say"):
+        portal.open(mia, path)
+        small += _too_small(mia, f"{path} (Express mode)")
+        measured += len(mia.evaluate(MEASURE))
     assert measured > 20, f"only {measured} controls measured"
     assert not small, f"targets smaller than {SMALLEST}x{SMALLEST} CSS px:\n" + "\n".join(small)
