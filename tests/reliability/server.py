@@ -83,8 +83,14 @@ def workers_of(process) -> list[int]:
 class Browser:
     """A person's browser: keeps cookies, reads CSRF tokens from pages."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, new_connection_each_time: bool = False) -> None:
         self.url, self.http = url, requests.Session()
+        if new_connection_each_time:
+            # For load tests: a kept-alive connection left idle over gunicorn's keep-alive
+            # (2 s), as one of a hundred client threads waiting for its turn can be, is
+            # closed by gunicorn as the next request goes out: "Remote end closed
+            # connection without response", a fault of the test's client, not the portal.
+            self.http.headers["Connection"] = "close"
 
     def token(self, path: str) -> str:
         return CSRF.search(self.http.get(self.url + path, timeout=120).text).group(1)

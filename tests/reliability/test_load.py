@@ -42,7 +42,7 @@ def test_a_hundred_children_sending_at_once_lose_nothing(app, make, test_config)
     def child(n: int, url: str) -> None:
         browser = token = None
         try:
-            browser = Browser(url)
+            browser = Browser(url, new_connection_each_time=True)
             browser.sign_in(f"load{n}", PASSWORD)
             token = browser.token("/my-say/poem")
         except Exception as exc:  # noqa: BLE001 - reported below, never hidden

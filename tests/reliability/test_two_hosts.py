@@ -127,11 +127,9 @@ def _load(urls: tuple[str, str], picture: bytes) -> dict:
     def child(n: int) -> None:
         browser = token = None
         try:
-            browser = Browser(urls[n % 2])  # signs in on one host ...
-            # A new connection for each request, as a load balancer's round-robin gives:
-            # a kept-alive connection to the host not used for a while is closed by
-            # gunicorn (its keep-alive is 2 s) and would reset under the client.
-            browser.http.headers["Connection"] = "close"
+            # Signs in on one host ... (a new connection each time, as a load balancer's
+            # round-robin gives)
+            browser = Browser(urls[n % 2], new_connection_each_time=True)
             browser.sign_in(f"host{n}", PASSWORD)
             token = browser.token("/my-say/poem")
         except Exception as exc:  # noqa: BLE001 - reported, never hidden
