@@ -8,6 +8,7 @@ from flask_login import current_user
 from portal import access, audit, db, limits
 from portal.accounts import queries as people
 from portal.accounts.models import Role
+from portal.plain_words import officer_name
 from portal.reviews import my_plan
 from portal.reviews.forms import NotHappenedForm, plan_status_form_class
 
@@ -28,7 +29,8 @@ def mine():
     child = _own_child()
     plan = my_plan.plan_for(child.id)
     db.session().commit()  # a letter published before My plan existed is followed now
-    return render_template("reviews/my_plan.html", plan=plan, words=my_plan.CHILD_WORDS)
+    return render_template("reviews/my_plan.html", plan=plan, words=my_plan.CHILD_WORDS,
+                           officer=officer_name(child))
 
 
 @bp.route("/my-plan/<int:action_id>/not-happened", methods=["GET", "POST"])
@@ -47,14 +49,18 @@ def not_happened(action_id: int):
     if form.validate_on_submit():
         if not limits.may_send(limits.MESSAGES, form.words.data):
             form.words.errors.append(str(limits.TOO_MANY))
-            return render_template("reviews/not_happened.html", form=form, row=row), 429
+            return render_template("reviews/not_happened.html", form=form, row=row,
+                                   officer=officer_name(child)), 429
         my_plan.not_happened(item, child, current_user, form.words.data)
         db.session().commit()
-        who = child.isro.display_name if child.isro else None
-        flash(_("Thank you for telling us. %(name)s, your ISRO, will see it.", name=who)
+        who, officer = (child.isro.display_name if child.isro else None), officer_name(child)
+        # An under-12 reads "Priya will see it", not "your ISRO" (plain words by age).
+        flash(_("Thank you for telling us. %(name)s will see it.", name=officer) if officer
+              else _("Thank you for telling us. %(name)s, your ISRO, will see it.", name=who)
               if who else _("Thank you for telling us. Your ISRO will see it."))
         return redirect(url_for(".mine"))
-    return render_template("reviews/not_happened.html", form=form, row=row)
+    return render_template("reviews/not_happened.html", form=form, row=row,
+                           officer=officer_name(child))
 
 
 @bp.route("/children/<int:child_id>/plan", methods=["GET", "POST"])

@@ -234,3 +234,18 @@ def test_what_sam_said_about_his_plan_is_in_his_own_download(app, case):
     index = archive.read("index.html").decode()
     assert "What I said about my plan" in index and "Ask about a bike" in index
     assert "Nobody has asked &lt;b&gt;yet&lt;/b&gt; — لا أحد" in index
+
+
+def test_a_nine_year_old_is_thanked_in_plain_words_naming_priya(app, make, case):
+    mia = make.child(9, isro=case["isro"], username="mia9", name="Mia")
+    letter_id = _published(app, mia, case["isro"])
+    bike = _actions(app, letter_id)["Ask about a bike"]
+    with clock.fixed(LATER):
+        client = _as(app, "mia9")
+        asking = client.get(f"/my-plan/{bike.id}/not-happened").get_data(as_text=True)
+        assert ">Tell Priya</button>" in asking
+        assert "ISRO" not in asking.split("<main")[1].split("</main>")[0]
+        post_form(client, f"/my-plan/{bike.id}/not-happened", {"words": ""})
+        page = client.get("/my-plan").get_data(as_text=True)
+    assert "Thank you for telling us. Priya will see it." in page
+    assert "ISRO" not in page.split("<main")[1].split("</main>")[0]
