@@ -189,12 +189,17 @@ def signed_in(app, make):
 
     def _signed_in(who: Role | Account, **kw):
         account = make.account(who, **kw) if isinstance(who, Role | str) else who
-        client = app.test_client()
-        response = sign_in(client, account)
-        assert response.status_code == 302, response.get_data(as_text=True)[:500]
-        return client
+        return signed_in_client(app, account)
 
     return _signed_in
+
+
+def signed_in_client(app, who: Account | str) -> FlaskClient:
+    """A new test client signed in as ``who`` (an account or a username) through the forms."""
+    client = app.test_client()
+    response = sign_in(client, who)
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    return client
 
 
 DEMO_USERNAMES = ("child.demo", "young.demo", "teen.ar.demo", "carer.demo", "advocate.demo",

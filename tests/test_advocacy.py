@@ -15,7 +15,7 @@ from portal.audit import AuditEvent
 from portal.clock import LONDON
 from portal.voice import operations, queries
 from portal.voice.models import AdvocacyOutcome, AdvocacyRequest
-from tests.helpers import csrf_token, post_form, sign_in
+from tests.helpers import csrf_token, post_form, signed_in_client
 
 FRIDAY_9PM = datetime(2026, 12, 4, 21, 0, tzinfo=LONDON)
 WORDS = "I want to see my brother more"
@@ -52,19 +52,13 @@ def relay(app, monkeypatch):
     controller.stop()
 
 
-def _kid(app, username="sam15"):
-    client = app.test_client()
-    assert sign_in(client, username).status_code == 302
-    return client
-
-
 def _requests(app) -> list[AdvocacyRequest]:
     with app.app_context():
         return list(db.session().scalars(select(AdvocacyRequest).order_by(AdvocacyRequest.id)))
 
 
 def test_the_link_is_on_every_childs_page(app, people):
-    kid = _kid(app)
+    kid = signed_in_client(app, "sam15")
     for path in ("/", "/my-say", "/my-say/poem", "/my-letters", "/advocate"):
         page = kid.get(path)
         assert page.status_code == 200 and 'href="/advocate"' in page.get_data(as_text=True), path
@@ -72,7 +66,7 @@ def test_the_link_is_on_every_childs_page(app, people):
 
 def test_asking_emails_the_isro_and_the_advocacy_service_without_the_childs_name(
         app, people, relay):
-    kid = _kid(app)
+    kid = signed_in_client(app, "sam15")
     assert post_form(kid, "/advocate", {"help_with": WORDS}).status_code == 302
     assert sorted(to[0] for to, _ in relay) == ["advocacy@service.example",
                                                "priya@council.example"]
@@ -95,7 +89,7 @@ def test_asking_emails_the_isro_and_the_advocacy_service_without_the_childs_name
 
 def test_the_child_is_told_who_will_read_it_and_when(app, people):
     with clock.fixed(FRIDAY_9PM):
-        kid = _kid(app)
+        kid = signed_in_client(app, "sam15")
         post_form(kid, "/advocate", {"help_with": ""})
         page = kid.get("/advocate").get_data(as_text=True)
     assert "Priya Shah, your ISRO, has been told." in page
@@ -105,7 +99,7 @@ def test_the_child_is_told_who_will_read_it_and_when(app, people):
 
 
 def test_asking_twice_is_one_request(app, people):
-    kid = _kid(app)
+    kid = signed_in_client(app, "sam15")
     post_form(kid, "/advocate", {"help_with": WORDS})
     token = csrf_token(kid.get("/").get_data(as_text=True))
     assert kid.post("/advocate", data={"csrf_token": token, "help_with": "again"}).status_code \
@@ -114,7 +108,7 @@ def test_asking_twice_is_one_request(app, people):
 
 
 def test_the_isro_sees_the_request_and_records_the_outcome(app, people, signed_in):
-    post_form(_kid(app), "/advocate", {"help_with": WORDS})
+    post_form(signed_in_client(app, "sam15"), "/advocate", {"help_with": WORDS})
     [request] = _requests(app)
     isro = signed_in(people["isro"])
     child_page = isro.get(f"/children/{people['sam'].id}").get_data(as_text=True)
@@ -131,7 +125,7 @@ def test_the_isro_sees_the_request_and_records_the_outcome(app, people, signed_i
     assert request.recorded_by_id == people["isro"].id
     child_page = isro.get(f"/children/{people['sam'].id}").get_data(as_text=True)
     assert "An advocate is now working with the child" in child_page
-    kid_page = _kid(app).get("/advocate").get_data(as_text=True)
+    kid_page = signed_in_client(app, "sam15").get("/advocate").get_data(as_text=True)
     assert "an advocate started working with you" in kid_page
     assert "Ask for an advocate</button>" in kid_page  # they may ask again later
     with app.app_context():
@@ -140,7 +134,7 @@ def test_the_isro_sees_the_request_and_records_the_outcome(app, people, signed_i
 
 
 def test_an_outcome_of_other_needs_a_note_and_no_day_to_come(app, people, signed_in):
-    post_form(_kid(app), "/advocate", {"help_with": ""})
+    post_form(signed_in_client(app, "sam15"), "/advocate", {"help_with": ""})
     [request] = _requests(app)
     isro = signed_in(people["isro"])
     url = f"/children/{people['sam'].id}/advocate-requests"
@@ -156,7 +150,7 @@ def test_an_outcome_of_other_needs_a_note_and_no_day_to_come(app, people, signed
 
 def test_another_isro_cannot_see_or_record_and_ids_must_be_the_childs(app, make, people,
                                                                       signed_in):
-    post_form(_kid(app), "/advocate", {"help_with": WORDS})
+    post_form(signed_in_client(app, "sam15"), "/advocate", {"help_with": WORDS})
     [request] = _requests(app)
     other_isro = make.account(Role.ISRO)
     other = signed_in(other_isro)
@@ -175,9 +169,9 @@ def test_another_isro_cannot_see_or_record_and_ids_must_be_the_childs(app, make,
 
 
 def test_a_child_cannot_see_another_childs_request(app, make, people):
-    post_form(_kid(app), "/advocate", {"help_with": WORDS})
+    post_form(signed_in_client(app, "sam15"), "/advocate", {"help_with": WORDS})
     make.child(10, username="mia10", name="Mia")
-    page = _kid(app, "mia10").get("/advocate").get_data(as_text=True)
+    page = signed_in_client(app, "mia10").get("/advocate").get_data(as_text=True)
     assert WORDS not in page and "You asked on" not in page
     assert "Ask for an advocate</button>" in page
 
@@ -185,7 +179,7 @@ def test_a_child_cannot_see_another_childs_request(app, make, people):
 def test_a_child_with_no_isro_reaches_the_managers(app, make, relay):
     make.account(Role.MANAGER, email="dee@council.example")
     make.child(13, username="lee13", name="Lee")
-    kid = _kid(app, "lee13")
+    kid = signed_in_client(app, "lee13")
     post_form(kid, "/advocate", {"help_with": ""})
     assert sorted(to[0] for to, _ in relay) == ["advocacy@service.example",
                                                "dee@council.example"]
@@ -217,7 +211,7 @@ def test_the_counts_give_requests_and_outcomes_in_the_period(app, make, people):
 
 
 def test_the_words_a_child_writes_are_checked_for_safety(app, people):
-    post_form(_kid(app), "/advocate", {"help_with": "he hits me"})
+    post_form(signed_in_client(app, "sam15"), "/advocate", {"help_with": "he hits me"})
     with app.app_context():
         assert re.search("flag.raised", " ".join(db.session().scalars(
             select(AuditEvent.action))))

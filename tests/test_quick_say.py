@@ -6,7 +6,7 @@ from sqlalchemy import select
 from portal import db
 from portal.accounts.models import Role
 from portal.consultations.models import Submission
-from tests.helpers import post_form, sign_in
+from tests.helpers import post_form, signed_in_client
 
 
 @pytest.fixture
@@ -16,12 +16,6 @@ def people(make):
     return {"isro": isro, "child": child}
 
 
-def _kid(app):
-    client = app.test_client()
-    sign_in(client, "sam15")
-    return client
-
-
 def _sent(app, child_id):
     with app.app_context():
         return db.session().scalars(select(Submission).where(
@@ -29,12 +23,12 @@ def _sent(app, child_id):
 
 
 def test_the_start_page_offers_quick_say_and_plan_my_review(app, people):
-    page = _kid(app).get("/my-say").get_data(as_text=True)
+    page = signed_in_client(app, "sam15").get("/my-say").get_data(as_text=True)
     assert 'href="/my-say/quick-say"' in page and 'href="/my-say/plan-my-review"' in page
 
 
 def test_a_quick_say_is_sent_and_the_isro_sees_it(app, people, signed_in):
-    kid = _kid(app)
+    kid = signed_in_client(app, "sam15")
     page = kid.get("/my-say/quick-say").get_data(as_text=True)
     assert "The three things I most want my review to know" in page
     response = post_form(kid, "/my-say/quick-say", {
@@ -55,7 +49,7 @@ def test_a_quick_say_is_sent_and_the_isro_sees_it(app, people, signed_in):
 
 
 def test_an_empty_quick_say_is_an_error_and_sends_nothing(app, people):
-    kid = _kid(app)
+    kid = signed_in_client(app, "sam15")
     response = post_form(kid, "/my-say/quick-say", {"first": "  ", "second": "", "third": ""},
                          page="/my-say/quick-say")
     assert response.status_code == 400
@@ -64,7 +58,7 @@ def test_an_empty_quick_say_is_an_error_and_sends_nothing(app, people):
 
 
 def test_a_too_long_thing_keeps_what_was_typed(app, people):
-    kid = _kid(app)
+    kid = signed_in_client(app, "sam15")
     response = post_form(kid, "/my-say/quick-say", {
         "first": "x" * 1001, "second": "keep these words", "third": ""})
     page = response.get_data(as_text=True)
@@ -74,7 +68,7 @@ def test_a_too_long_thing_keeps_what_was_typed(app, people):
 
 
 def test_safety_words_in_a_quick_say_raise_a_flag(app, people, make):
-    kid = _kid(app)
+    kid = signed_in_client(app, "sam15")
     response = post_form(kid, "/my-say/quick-say", {
         "first": "I like my school", "second": "nobody knows he hits me at night", "third": ""})
     assert response.status_code == 302

@@ -12,7 +12,7 @@ from portal.audit import AuditEvent
 from portal.reviews import operations as reviews
 from portal.voice import operations, queries
 from portal.voice.models import ReviewFeedback
-from tests.helpers import post_form, sign_in
+from tests.helpers import post_form, signed_in_client
 
 QUESTION = "How was my review?"
 
@@ -22,12 +22,6 @@ def people(make):
     isro = make.account(Role.ISRO, name="Priya Shah")
     sam = make.child(15, isro=isro, username="sam15", name="Sam")
     return {"isro": isro, "sam": sam}
-
-
-def _kid(app, username="sam15"):
-    client = app.test_client()
-    assert sign_in(client, username).status_code == 302
-    return client
 
 
 def _rows(app) -> list[ReviewFeedback]:
@@ -40,7 +34,7 @@ def test_the_child_is_asked_only_once_the_review_is_held(app, make, people):
         child = db.session().get(Child, people["sam"].id)
         reviews.add_review(child, date.today() + timedelta(days=20))
         db.session().commit()
-    kid = _kid(app)
+    kid = signed_in_client(app, "sam15")
     assert QUESTION not in kid.get("/").get_data(as_text=True)
     # Expected: nothing to answer yet, so the page sends the child home.
     assert kid.get("/how-was-my-review").status_code == 302
@@ -58,7 +52,7 @@ def test_the_child_is_asked_only_once_the_review_is_held(app, make, people):
 
 def test_the_child_answers_once_and_is_not_asked_again(app, make, people):
     review_id, _ = make.held_review(people["sam"], days_ago=3)
-    kid = _kid(app)
+    kid = signed_in_client(app, "sam15")
     sent = post_form(kid, "/how-was-my-review", {
         "review": str(review_id), "listened": "great", "understood": "not_good",
         "comment": "Too many people talked about me", "action": "send"})
@@ -78,7 +72,7 @@ def test_the_child_answers_once_and_is_not_asked_again(app, make, people):
 
 def test_a_child_can_skip_and_is_not_asked_about_that_review_again(app, make, people, signed_in):
     review_id, _ = make.held_review(people["sam"], days_ago=3)
-    kid = _kid(app)
+    kid = signed_in_client(app, "sam15")
     assert post_form(kid, "/how-was-my-review", {"review": str(review_id),
                                                  "action": "skip"}).status_code == 302
     assert QUESTION not in kid.get("/").get_data(as_text=True)
@@ -89,7 +83,7 @@ def test_a_child_can_skip_and_is_not_asked_about_that_review_again(app, make, pe
 
 def test_sending_nothing_asks_for_an_answer_and_keeps_what_was_typed(app, make, people):
     review_id, _ = make.held_review(people["sam"], days_ago=3)
-    kid = _kid(app)
+    kid = signed_in_client(app, "sam15")
     empty = post_form(kid, "/how-was-my-review", {"review": str(review_id), "action": "send"})
     html = empty.get_data(as_text=True)
     assert empty.status_code == 200 and "<title>Error:" in html
@@ -105,7 +99,7 @@ def test_sending_nothing_asks_for_an_answer_and_keeps_what_was_typed(app, make, 
 
 def test_the_isro_sees_the_answers_and_another_isro_cannot(app, make, people, signed_in):
     review_id, _ = make.held_review(people["sam"], days_ago=3)
-    post_form(_kid(app), "/how-was-my-review", {
+    post_form(signed_in_client(app, "sam15"), "/how-was-my-review", {
         "review": str(review_id), "listened": "not_good", "right_people": "great",
         "comment": "<b>Nobody asked me</b>", "action": "send"})
     isro = signed_in(people["isro"])
@@ -124,7 +118,7 @@ def test_the_isro_sees_the_answers_and_another_isro_cannot(app, make, people, si
 def test_a_child_is_never_asked_about_another_childs_review(app, make, people):
     make.held_review(people["sam"], days_ago=3)
     make.child(10, username="mia10", name="Mia")
-    mia = _kid(app, "mia10")
+    mia = signed_in_client(app, "mia10")
     assert QUESTION not in mia.get("/").get_data(as_text=True)
     assert mia.get("/how-was-my-review").status_code == 302
 

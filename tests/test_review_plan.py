@@ -11,7 +11,7 @@ from portal import db
 from portal.accounts.models import Role
 from portal.audit import AuditEvent
 from portal.planning.models import ReviewPlan
-from tests.helpers import post_form, sign_in
+from tests.helpers import post_form, sign_in, signed_in_client
 
 PLAN = {"place": "at_home", "place_note": "in the garden room", "timing": "after_school",
         "timing_note": "not Tuesdays", "who_comes": "My foster carer Jo", "who_not": "My dad",
@@ -26,12 +26,6 @@ def people(make):
     return {"isro": isro, "child": child}
 
 
-def _kid(app):
-    client = app.test_client()
-    sign_in(client, "sam15")
-    return client
-
-
 def _plans(app, child_id):
     with app.app_context():
         return db.session().scalars(select(ReviewPlan).where(
@@ -39,7 +33,7 @@ def _plans(app, child_id):
 
 
 def test_the_plan_is_saved_and_can_be_changed(app, people):
-    kid = _kid(app)
+    kid = signed_in_client(app, "sam15")
     page = kid.get("/my-say/plan-my-review").get_data(as_text=True)
     assert "Your ISRO will see this." in page
     response = post_form(kid, "/my-say/plan-my-review", PLAN)
@@ -63,7 +57,7 @@ def test_the_plan_is_saved_and_can_be_changed(app, people):
 
 
 def test_a_wrong_choice_is_an_error_and_keeps_what_was_typed(app, people):
-    kid = _kid(app)
+    kid = signed_in_client(app, "sam15")
     response = post_form(kid, "/my-say/plan-my-review", {**PLAN, "chair": "king"})
     page = html_lib.unescape(response.get_data(as_text=True))
     assert response.status_code == 200 and "Seeing my brother</textarea>" in page
@@ -71,7 +65,7 @@ def test_a_wrong_choice_is_an_error_and_keeps_what_was_typed(app, people):
 
 
 def test_the_isro_sees_the_plan_on_the_childs_page_and_when_booking(app, people, signed_in):
-    post_form(_kid(app), "/my-say/plan-my-review", PLAN)
+    post_form(signed_in_client(app, "sam15"), "/my-say/plan-my-review", PLAN)
     staff = signed_in(people["isro"])
     child_id = people["child"].id
     page = html_lib.unescape(staff.get(f"/children/{child_id}").get_data(as_text=True))
@@ -101,7 +95,7 @@ def test_booking_keeps_what_the_isro_already_booked(app, people, signed_in):
     booked = post_form(staff, f"/children/{child_id}/schedule-review", {
         "day": "2099-03-03", "time": "10:00", "place": "Town hall", "invited": "Ms Patel"})
     assert booked.status_code == 302
-    post_form(_kid(app), "/my-say/plan-my-review", PLAN)
+    post_form(signed_in_client(app, "sam15"), "/my-say/plan-my-review", PLAN)
     form = html_lib.unescape(staff.get(f"/children/{child_id}/schedule-review")
                              .get_data(as_text=True))
     assert 'value="Town hall"' in form and "Ms Patel</textarea>" in form
@@ -111,7 +105,7 @@ def test_booking_keeps_what_the_isro_already_booked(app, people, signed_in):
 
 
 def test_another_isro_cannot_see_the_plan(app, people, make, signed_in):
-    post_form(_kid(app), "/my-say/plan-my-review", PLAN)
+    post_form(signed_in_client(app, "sam15"), "/my-say/plan-my-review", PLAN)
     other = signed_in(make.account(Role.ISRO))
     child_id = people["child"].id
     for url in (f"/children/{child_id}", f"/children/{child_id}/schedule-review"):

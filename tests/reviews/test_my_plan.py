@@ -12,7 +12,7 @@ from portal.audit import AuditEvent
 from portal.clock import LONDON
 from portal.reviews import operations as reviews
 from portal.reviews.models import Letter, PlanAction, PlanReport
-from tests.helpers import csrf_token, post_form, sign_in
+from tests.helpers import csrf_token, post_form, signed_in_client
 
 MEETING = date(2026, 11, 12)
 LATER = datetime(2026, 11, 20, 10, 0, tzinfo=LONDON)
@@ -63,12 +63,6 @@ def _actions(app, letter_id) -> dict[str, PlanAction]:
             select(PlanAction).where(PlanAction.letter_id == letter_id))}
 
 
-def _as(app, who):
-    client = app.test_client()
-    assert sign_in(client, who).status_code == 302
-    return client
-
-
 def _set_statuses(client, child_id, statuses: dict[int, tuple[str, str]]):
     page = client.get(f"/children/{child_id}/plan").get_data(as_text=True)
     data = {"csrf_token": csrf_token(page)}
@@ -81,7 +75,7 @@ def _set_statuses(client, child_id, statuses: dict[int, tuple[str, str]]):
 def test_sam_sees_each_action_agreed_at_his_review_on_my_plan(app, case):
     _published(app, case["sam"], case["isro"])
     with clock.fixed(LATER):
-        page = _as(app, "sam14").get("/my-plan").get_data(as_text=True)
+        page = signed_in_client(app, "sam14").get("/my-plan").get_data(as_text=True)
     for action in ACTIONS:
         assert action["what"] in page and action["who"] in page
     assert "By 1 December 2026" in page
@@ -93,13 +87,13 @@ def test_a_status_sams_isro_sets_shows_on_sams_plan(app, case):
     letter_id = _published(app, case["sam"], case["isro"])
     actions = _actions(app, letter_id)
     with clock.fixed(LATER):
-        isro = _as(app, case["isro"])
+        isro = signed_in_client(app, case["isro"])
         response = _set_statuses(isro, case["sam"].id, {
             actions["Book swimming lessons"].id: ("late", "Ms Patel is chasing it"),
             actions["Ask about a bike"].id: ("done", ""),
             actions["Pick a club"].id: ("changed", "Sam will choose in January")})
         assert response.status_code == 302
-        page = _as(app, "sam14").get("/my-plan").get_data(as_text=True)
+        page = signed_in_client(app, "sam14").get("/my-plan").get_data(as_text=True)
     assert '<strong>Late</strong>: <bdi dir="auto">Ms Patel is chasing it</bdi>' in page
     assert "<strong>Done</strong>" in page and "plan-done.svg" in page
     assert '<strong>Changed</strong>: <bdi dir="auto">Sam will choose in January</bdi>' in page
@@ -113,7 +107,7 @@ def test_late_without_a_note_is_refused_with_a_clear_message(app, case):
     letter_id = _published(app, case["sam"], case["isro"])
     swimming = _actions(app, letter_id)["Book swimming lessons"]
     with clock.fixed(LATER):
-        response = _set_statuses(_as(app, case["isro"]), case["sam"].id,
+        response = _set_statuses(signed_in_client(app, case["isro"]), case["sam"].id,
                                  {swimming.id: ("late", "  ")})
     html = response.get_data(as_text=True)
     assert response.status_code == 400 and "<title>Error:" in html
@@ -125,7 +119,7 @@ def test_this_hasnt_happened_reaches_sams_isro_and_is_audited(app, case):
     letter_id = _published(app, case["sam"], case["isro"])
     bike = _actions(app, letter_id)["Ask about a bike"]
     with clock.fixed(LATER):
-        sam = _as(app, "sam14")
+        sam = signed_in_client(app, "sam14")
         page = sam.get("/my-plan").get_data(as_text=True)
         assert f'href="/my-plan/{bike.id}/not-happened"' in page
         response = post_form(sam, f"/my-plan/{bike.id}/not-happened",
@@ -133,7 +127,7 @@ def test_this_hasnt_happened_reaches_sams_isro_and_is_audited(app, case):
         assert response.status_code == 302
         assert "You told your ISRO this hasn't happened" in sam.get("/my-plan").get_data(
             as_text=True)
-        isro = _as(app, case["isro"])
+        isro = signed_in_client(app, case["isro"])
         childs_page = isro.get(f"/children/{case['sam'].id}").get_data(as_text=True)
         plan_page = isro.get(f"/children/{case['sam'].id}/plan").get_data(as_text=True)
         new = isro.get("/new").get_data(as_text=True)
@@ -148,7 +142,7 @@ def test_this_hasnt_happened_reaches_sams_isro_and_is_audited(app, case):
         assert db.session().scalars(select(PlanReport)).one().words == "Nobody has asked — لا أحد"
     # Once the ISRO changes the action's status, it is answered: no longer shown as new.
     with clock.fixed(datetime(2026, 11, 21, 10, tzinfo=LONDON)):
-        isro = _as(app, case["isro"])
+        isro = signed_in_client(app, case["isro"])
         _set_statuses(isro, case["sam"].id, {bike.id: ("late", "Jo is asking this week")})
         assert "hasn't happened." not in isro.get(f"/children/{case['sam'].id}").get_data(
             as_text=True)
@@ -159,7 +153,7 @@ def test_republishing_sams_letter_keeps_the_status_of_actions_still_there(app, c
     letter_id = _published(app, case["sam"], case["isro"])
     before = _actions(app, letter_id)
     with clock.fixed(LATER):
-        _set_statuses(_as(app, case["isro"]), case["sam"].id, {
+        _set_statuses(signed_in_client(app, case["isro"]), case["sam"].id, {
             before["Book swimming lessons"].id: ("done", ""),
             before["Ask about a bike"].id: ("late", "Jo is on it")})
     # Swimming moves down the list (by another date), the bike is gone, a new one comes.
@@ -174,7 +168,7 @@ def test_republishing_sams_letter_keeps_the_status_of_actions_still_there(app, c
     assert after["Visit Sam at home"].status == "todo"
     assert after["Ask about a bike"].position is None  # retired, kept
     with clock.fixed(LATER):
-        page = _as(app, "sam14").get("/my-plan").get_data(as_text=True)
+        page = signed_in_client(app, "sam14").get("/my-plan").get_data(as_text=True)
     assert "Ask about a bike" not in page and "Visit Sam at home" in page
 
 
@@ -182,7 +176,7 @@ def test_another_child_cannot_say_sams_action_hasnt_happened(app, case):
     letter_id = _published(app, case["sam"], case["isro"])
     bike = _actions(app, letter_id)["Ask about a bike"]
     with clock.fixed(LATER):
-        alex = _as(app, "alex12")
+        alex = signed_in_client(app, "alex12")
         assert alex.get(f"/my-plan/{bike.id}/not-happened").status_code == 404
         token = csrf_token(alex.get("/my-plan").get_data(as_text=True))
         response = alex.post(f"/my-plan/{bike.id}/not-happened",
@@ -197,8 +191,9 @@ def test_an_isro_not_on_sams_case_gets_404_and_a_carer_403(app, case, make):
     _published(app, case["sam"], case["isro"], shared=True)
     other = make.account(Role.ISRO)
     with clock.fixed(LATER):
-        assert _as(app, other).get(f"/children/{case['sam'].id}/plan").status_code == 404
-        carer = _as(app, case["carer"])
+        stranger = signed_in_client(app, other)
+        assert stranger.get(f"/children/{case['sam'].id}/plan").status_code == 404
+        carer = signed_in_client(app, case["carer"])
         # Even with the letter shared, the plan's notes stay between Sam and his ISRO.
         assert carer.get("/my-plan").status_code == 403
         assert carer.get(f"/children/{case['sam'].id}/plan").status_code == 403
@@ -207,14 +202,14 @@ def test_an_isro_not_on_sams_case_gets_404_and_a_carer_403(app, case, make):
 def test_sams_home_page_and_my_letters_lead_to_my_plan(app, case):
     _published(app, case["sam"], case["isro"])
     with clock.fixed(LATER):
-        sam = _as(app, "sam14")
+        sam = signed_in_client(app, "sam14")
         assert 'href="/my-plan"' in sam.get("/").get_data(as_text=True)
         assert 'href="/my-plan"' in sam.get("/my-letters").get_data(as_text=True)
 
 
 def test_my_plan_says_so_before_sams_first_letter(app, case):
     with clock.fixed(LATER):
-        page = _as(app, "sam14").get("/my-plan").get_data(as_text=True)
+        page = signed_in_client(app, "sam14").get("/my-plan").get_data(as_text=True)
     assert "There is no plan yet" in page
 
 
@@ -227,7 +222,7 @@ def test_what_sam_said_about_his_plan_is_in_his_own_download(app, case):
     letter_id = _published(app, case["sam"], case["isro"])
     bike = _actions(app, letter_id)["Ask about a bike"]
     with clock.fixed(LATER):
-        sam = _as(app, "sam14")
+        sam = signed_in_client(app, "sam14")
         post_form(sam, f"/my-plan/{bike.id}/not-happened",
                   {"words": "Nobody has asked <b>yet</b> — لا أحد"})
         archive = zipfile.ZipFile(io.BytesIO(sam.get("/my-things/my-say.zip").get_data()))
@@ -241,7 +236,7 @@ def test_a_nine_year_old_is_thanked_in_plain_words_naming_priya(app, make, case)
     letter_id = _published(app, mia, case["isro"])
     bike = _actions(app, letter_id)["Ask about a bike"]
     with clock.fixed(LATER):
-        client = _as(app, "mia9")
+        client = signed_in_client(app, "mia9")
         asking = client.get(f"/my-plan/{bike.id}/not-happened").get_data(as_text=True)
         assert ">Tell Priya</button>" in asking
         assert "ISRO" not in asking.split("<main")[1].split("</main>")[0]
