@@ -285,9 +285,8 @@ def _orphan_files() -> list[str]:
     from portal.media.serving import app_store
     from portal.media.storage import TEMPORARY_PREFIX
 
-    store = app_store()
     if current_app.config["PORTAL"].storage_url:  # objects in a bucket: their keys
-        return store.orphans(stored_names(), older_than_seconds=ORPHAN_AFTER_SECONDS)
+        return app_store().orphans(stored_names(), older_than_seconds=ORPHAN_AFTER_SECONDS)
     root = current_app.config["PORTAL"].upload_dir
     cutoff = wall_clock.time() - ORPHAN_AFTER_SECONDS  # file times are the disk's own
     found = backup.orphans(root, stored_names())

@@ -192,17 +192,17 @@ def question(question_id: str):
             operations.save_answer(draft, q, value,
                                    NOT_SURE if value == NOT_SURE else "answered")
         else:
-            return _render_question(draft, questionnaire, q, form, changing)
+            return _render_question(draft, questionnaire, q, form, changing, express)
         db.session().commit()
         shown = questionnaire.shown(draft.answers)  # an answer may show or hide a question
         position = _position(shown, q.id)
         if changing or position + 1 >= len(shown):
             return redirect(url_for(".check"))
         return redirect(url_for(".question", question_id=shown[position + 1].id))
-    return _render_question(draft, questionnaire, q, form, changing)
+    return _render_question(draft, questionnaire, q, form, changing, express)
 
 
-def _render_question(draft, questionnaire, q, form, changing: bool):
+def _render_question(draft, questionnaire, q, form, changing: bool, express: bool):
     shown = questionnaire.shown(draft.answers)
     position = _position(shown, q.id)
     officer = officer_name(_child())
@@ -211,7 +211,6 @@ def _render_question(draft, questionnaire, q, form, changing: bool):
     back = (url_for(".check") if changing else
             url_for(".question", question_id=shown[position - 1].id) if position else
             url_for(".start"))
-    express = preferences.current()["express"]
     return render_template(
         "consultations/question_express.html" if express else "consultations/question.html",
         form=form, question=q, section=SECTIONS[q.section], answer=draft.answers.get(q.id),
